@@ -1,0 +1,35 @@
+# Shared by scripts/demo and scripts/test: install what is missing, configure
+# and build. Idempotent: a second run installs nothing and rebuilds nothing.
+set -euo pipefail
+
+LADDER_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+LADDER_PACKAGES=(
+  build-essential g++ cmake ninja-build ccache pkg-config
+  libsecp256k1-dev libssl-dev libsqlite3-dev nlohmann-json3-dev libcli11-dev
+  libspdlog-dev libfmt-dev libasio-dev libcpp-httplib-dev
+  libgtest-dev libgmock-dev libbenchmark-dev librapidcheck-dev
+  clang libclang-rt-14-dev
+)
+
+ladder_install_deps() {
+  local missing=()
+  for p in "${LADDER_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "ladder: installing ${missing[*]}" >&2
+    local sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+}
+
+# ladder_build DIR [cmake args...]: configure (once) and build in DIR.
+ladder_build() {
+  local dir="$1"; shift
+  if [ ! -f "$dir/build.ninja" ]; then
+    cmake -S "$LADDER_ROOT" -B "$dir" -G Ninja "$@" >/dev/null
+  fi
+  cmake --build "$dir" -- -j"$(nproc)"
+}
