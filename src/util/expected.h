@@ -20,13 +20,23 @@ namespace ladder {
 struct Error {
   std::string code;     // stable identifier, never reworded
   std::string message;  // human-readable detail
+  // Optional culprit: which participant / input / element caused the error
+  // (-1 when not applicable) and which of its contributions ("pubkey",
+  // "pubnonce", "psig", ...). Lets callers name and exclude a bad peer.
+  int index = -1;
+  std::string what;
 
   std::string to_string() const { return message.empty() ? code : code + ": " + message; }
   bool operator==(const Error&) const = default;
 };
 
 inline Error make_error(std::string code, std::string message = {}) {
-  return Error{std::move(code), std::move(message)};
+  return Error{std::move(code), std::move(message), -1, {}};
+}
+
+// An error that names its culprit (see Error::index / Error::what).
+inline Error make_culprit_error(std::string code, int index, std::string what, std::string message = {}) {
+  return Error{std::move(code), std::move(message), index, std::move(what)};
 }
 
 template <class T>
