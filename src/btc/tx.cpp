@@ -117,7 +117,9 @@ Expected<Transaction> read_transaction(Reader& r, bool allow_witness) {
       LADDER_ASSIGN(uint64_t items, r.compact_size());
       if (items > r.remaining()) return make_error("tx.truncated", "witness item count exceeds the data");
       in.witness.resize(items);
-      for (auto& item : in.witness) LADDER_ASSIGN(item, r.var_bytes());
+      for (auto& item : in.witness) {
+        LADDER_ASSIGN(item, r.var_bytes());
+      }
     }
     if (!tx.has_witness()) return make_error("tx.superfluous-witness", "witness flag set but every witness is empty");
   }
