@@ -27,8 +27,8 @@ std::string opcode_name(uint8_t op) {
                           "HASH256", "CODESEPARATOR", "CHECKSIG", "CHECKSIGVERIFY", "CHECKMULTISIG",
                           "CHECKMULTISIGVERIFY", "NOP1", "CHECKLOCKTIMEVERIFY", "CHECKSEQUENCEVERIFY", "NOP4", "NOP5",
                           "NOP6", "NOP7", "NOP8", "NOP9", "NOP10", "CHECKSIGADD"};
-    int op = OP_NOP;
-    for (const char* r : rest) n[op++] = r;
+    int code = OP_NOP;
+    for (const char* r : rest) n[code++] = r;
     n[OP_INVALIDOPCODE] = "INVALIDOPCODE";
     return n;
   }();
