@@ -151,9 +151,9 @@ Bytes32 segwit_v0_sighash(const Transaction& tx, size_t input_index, ByteView sc
   return crypto::sha256d(w.data());
 }
 
-Expected<Bytes32> taproot_sighash(const Transaction& tx, size_t input_index, uint8_t hash_type,
-                                  const PrecomputedTxData& txdata, const std::optional<Bytes>& annex,
-                                  const TapScriptExt* ext) {
+Expected<Bytes> taproot_sighash_preimage(const Transaction& tx, size_t input_index, uint8_t hash_type,
+                                         const PrecomputedTxData& txdata, const std::optional<Bytes>& annex,
+                                         const TapScriptExt* ext) {
   if (input_index >= tx.vin.size())
     return make_error("sighash.input-out-of-range", "input " + std::to_string(input_index) + " of " +
                                                         std::to_string(tx.vin.size()));
@@ -204,7 +204,14 @@ Expected<Bytes32> taproot_sighash(const Transaction& tx, size_t input_index, uin
     w.u8(0);  // key_version
     w.u32le(ext->codesep_pos);
   }
-  return crypto::tagged_hash("TapSighash", w.data());
+  return w.take();
+}
+
+Expected<Bytes32> taproot_sighash(const Transaction& tx, size_t input_index, uint8_t hash_type,
+                                  const PrecomputedTxData& txdata, const std::optional<Bytes>& annex,
+                                  const TapScriptExt* ext) {
+  LADDER_ASSIGN(Bytes msg, taproot_sighash_preimage(tx, input_index, hash_type, txdata, annex, ext));
+  return crypto::tagged_hash("TapSighash", msg);
 }
 
 }  // namespace ladder::btc

@@ -91,4 +91,11 @@ Expected<Bytes32> taproot_sighash(const Transaction& tx, size_t input_index, uin
                                   const PrecomputedTxData& txdata, const std::optional<Bytes>& annex,
                                   const TapScriptExt* ext);
 
+// The message taproot_sighash hashes with the "TapSighash" tag: the epoch
+// byte 0x00 followed by BIP-341's SigMsg (and BIP-342's extension). Same
+// arguments and errors as taproot_sighash.
+Expected<Bytes> taproot_sighash_preimage(const Transaction& tx, size_t input_index, uint8_t hash_type,
+                                         const PrecomputedTxData& txdata, const std::optional<Bytes>& annex,
+                                         const TapScriptExt* ext);
+
 }  // namespace ladder::btc
