@@ -124,6 +124,17 @@ Expected<TaprootOutput> taproot_output(const Bytes32& internal_key, const std::o
   return out;
 }
 
+Expected<crypto::SecretKey> taproot_tweak_secret_key(const crypto::SecretKey& internal,
+                                                     const std::optional<Bytes32>& merkle_root) {
+  const Bytes32 tweak = taproot_tweak_hash(internal.xonly_pubkey().bytes(), merkle_root);
+  auto t = crypto::Scalar::parse(tweak);
+  if (!t) return make_error("taproot.tweak-failed", "taproot tweak out of range");
+  const crypto::Scalar d = internal.pubkey().has_even_y() ? internal.scalar() : -internal.scalar();
+  auto tweaked = crypto::SecretKey::from_scalar(d + *t);
+  if (!tweaked) return make_error("taproot.tweak-failed", "tweaked secret key is zero");
+  return tweaked;
+}
+
 Bytes ControlBlock::serialize() const {
   Bytes out;
   out.reserve(TAPROOT_CONTROL_BASE_SIZE + TAPROOT_CONTROL_NODE_SIZE * path.size());

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "btc/standard_scripts.h"
+#include "crypto/secp.h"
 #include "util/bytes.h"
 #include "util/expected.h"
 
@@ -97,6 +98,13 @@ Expected<TaprootOutput> taproot_output(const Bytes32& internal_key, const std::o
 inline Expected<TaprootOutput> taproot_output(const Bytes32& internal_key, const TapTree& tree) {
   return taproot_output(internal_key, tree.hash());
 }
+
+// The secret key that signs a key-path spend of
+// taproot_output(internal.xonly_pubkey(), merkle_root): the internal secret,
+// negated when its point has odd y, plus the tweak. "taproot.tweak-failed"
+// when the sum is out of range (negligible odds).
+Expected<crypto::SecretKey> taproot_tweak_secret_key(const crypto::SecretKey& internal,
+                                                     const std::optional<Bytes32>& merkle_root);
 
 struct ControlBlock {
   uint8_t leaf_version = TAPROOT_LEAF_TAPSCRIPT;

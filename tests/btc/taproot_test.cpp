@@ -5,6 +5,7 @@
 
 #include "btc/standard_scripts.h"
 #include "btc/taproot.h"
+#include "crypto/schnorr.h"
 
 namespace ladder::btc {
 namespace {
@@ -108,6 +109,27 @@ TEST(Taproot, KeyOnlyOutputAndBadInternalKey) {
   Bytes32 not_a_key;
   not_a_key.fill(0xff);  // x ≥ p
   EXPECT_EQ(taproot_output(not_a_key, std::nullopt).error().code, "taproot.invalid-internal-key");
+}
+
+TEST(Taproot, TweakedSecretKeySignsForTheOutputKey) {
+  // Both parities of the internal point, with and without a script tree.
+  size_t seen_odd = 0, seen_even = 0;
+  for (int i = 0; i < 64 && (seen_odd < 2 || seen_even < 2); ++i) {
+    const auto sk = crypto::SecretKey::generate();
+    (sk.pubkey().has_even_y() ? seen_even : seen_odd)++;
+    for (const std::optional<Bytes32>& root : {std::optional<Bytes32>{}, std::optional<Bytes32>{tapleaf_hash(leaf_n(i))}}) {
+      auto out = taproot_output(sk.xonly_pubkey().bytes(), root);
+      auto tweaked = taproot_tweak_secret_key(sk, root);
+      ASSERT_TRUE(out && tweaked);
+      EXPECT_EQ(tweaked->xonly_pubkey().bytes(), out->output_key);
+      EXPECT_EQ(!tweaked->pubkey().has_even_y(), out->output_parity);
+      const Bytes32 msg = tapleaf_hash(leaf_n(i + 1));
+      EXPECT_TRUE(crypto::schnorr_verify(crypto::schnorr_sign(*tweaked, msg), msg,
+                                         crypto::XOnlyPubKey::parse(out->output_key).value()));
+    }
+  }
+  EXPECT_GE(seen_odd, 2u);
+  EXPECT_GE(seen_even, 2u);
 }
 
 TEST(ControlBlock, EveryWayToBeWrong) {
