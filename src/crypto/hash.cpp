@@ -70,9 +70,10 @@ Bytes32 sha256d(ByteView data) {
 Bytes32 tagged_hash(std::string_view tag, ByteView data) { return Sha256::tagged(tag).write(data).finalize(); }
 
 namespace {
+// `md` is fetched once per digest by the caller: a static here would be
+// shared by every digest of the same length.
 template <size_t N>
-std::array<uint8_t, N> evp_digest(const char* name, ByteView data) {
-  static thread_local EVP_MD* md = EVP_MD_fetch(nullptr, name, nullptr);
+std::array<uint8_t, N> evp_digest(const EVP_MD* md, const char* name, ByteView data) {
   if (!md) throw std::runtime_error(std::string("OpenSSL lacks digest ") + name);
   std::array<uint8_t, N> out;
   unsigned int len = 0;
@@ -82,9 +83,15 @@ std::array<uint8_t, N> evp_digest(const char* name, ByteView data) {
 }
 }  // namespace
 
-Bytes20 ripemd160(ByteView data) { return evp_digest<20>("RIPEMD160", data); }
+Bytes20 ripemd160(ByteView data) {
+  static thread_local EVP_MD* md = EVP_MD_fetch(nullptr, "RIPEMD160", nullptr);
+  return evp_digest<20>(md, "RIPEMD160", data);
+}
 Bytes20 hash160(ByteView data) { return ripemd160(sha256(data)); }
-Bytes20 sha1(ByteView data) { return evp_digest<20>("SHA1", data); }
+Bytes20 sha1(ByteView data) {
+  static thread_local EVP_MD* md = EVP_MD_fetch(nullptr, "SHA1", nullptr);
+  return evp_digest<20>(md, "SHA1", data);
+}
 
 std::array<uint8_t, 64> hmac_sha512(ByteView key, ByteView data) {
   std::array<uint8_t, 64> out;
