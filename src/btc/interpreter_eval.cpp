@@ -47,7 +47,7 @@ bool is_disabled(uint8_t op) {
 ScriptError op_if(EvalState& st, uint8_t opcode, bool executing) {
   bool value = false;
   if (executing) {
-    if (st.stack.empty()) return ScriptError::UNBALANCED_CONDITIONAL;
+    if (st.stack.empty()) return ScriptError::INVALID_STACK_OPERATION;
     const Bytes& v = st.top(-1);
     const bool minimal = v.empty() || (v.size() == 1 && v[0] == 1);
     // Consensus in tapscript; policy (MINIMALIF) in witness v0 only.
