@@ -2,7 +2,7 @@
 //
 // A TestWallet holds one BIP-86-style taproot key (no script tree) and
 // signs key-path spends of its own outputs; it also spends P2A anchors
-// (empty witness) and the P2WSH "anyone" scripts made by anyone_script().
+// and bare OP_TRUE outputs (empty witness) and the P2WSH "anyone" scripts made by anyone_script().
 #pragma once
 
 #include <vector>
