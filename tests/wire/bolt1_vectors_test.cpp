@@ -1,7 +1,7 @@
 // BOLT #1 test vectors (lightning/bolts 01-messaging.md): Appendix A
 // (BigSize), Appendix B (TLV streams in the n1 and n2 namespaces, defined
 // here with the codec exactly as the appendix defines them) and Appendix D
-// (signed integers). Appendix C (init extensions) is in messages_test.cpp.
+// (signed integers) and Appendix C (extensions of `init`).
 #include <gtest/gtest.h>
 
 #include <limits>
@@ -10,6 +10,7 @@
 
 #include "wire/bigsize.h"
 #include "wire/codec.h"
+#include "wire/messages_base.h"
 
 namespace ladder::wire {
 namespace {
@@ -287,6 +288,29 @@ TEST(Bolt1Vectors, TlvStreamAppending) {
     }
   }
   std::printf("BOLT #1 appended-stream combinations checked: %d\n", appended);
+}
+
+// --- Appendix C ---------------------------------------------------------------
+
+TEST(Bolt1Vectors, InitExtensions) {
+  const std::vector<std::pair<const char*, const char*>> cases = {
+      {"001000000000", nullptr},
+      {"001000000000c9012acb0104", nullptr},
+      {"00100000000001", "tlv.truncated"},
+      {"001000000000ca012a", "tlv.unknown-even"},
+      {"001000000000c90101c90102", "tlv.out-of-order"},
+  };
+  for (const auto& [hex, error] : cases) {
+    auto r = decode_message<Init>(hex_or_throw(hex));
+    if (error) {
+      ASSERT_FALSE(r) << hex;
+      EXPECT_EQ(r.error().code, error) << hex;
+    } else {
+      ASSERT_TRUE(r) << hex << ": " << r.error().to_string();
+      EXPECT_EQ(to_hex(encode_message(*r).value()), hex);  // unknown odd records are kept
+    }
+    ++g_cases;
+  }
 }
 
 // --- Appendix D ---------------------------------------------------------------
