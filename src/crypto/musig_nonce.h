@@ -101,13 +101,13 @@ struct NoncePair {
 // NonceGen's optional inputs. Views must outlive the call.
 struct NonceGenOptions {
   const SecretKey* sk = nullptr;           // the signing key, if known
-  std::optional<Bytes32> aggpk;            // x-only aggregate key, if known
-  std::optional<ByteView> msg;             // the message, if known
-  std::optional<ByteView> extra_in;        // any further auxiliary input
+  std::optional<Bytes32> aggpk = {};       // x-only aggregate key, if known
+  std::optional<ByteView> msg = {};        // the message, if known
+  std::optional<ByteView> extra_in = {};   // any further auxiliary input
   // rand' — only for reproducing test vectors or a caller-owned CSPRNG;
   // repeating it with equal other inputs repeats the nonce. Default: fresh
   // OpenSSL randomness.
-  std::optional<Bytes32> rand;
+  std::optional<Bytes32> rand = {};
 };
 
 // NonceGen(sk, pk, aggpk, m, extra_in) for the signer whose individual
