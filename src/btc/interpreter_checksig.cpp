@@ -60,18 +60,15 @@ ScriptError check_pubkey_encoding(ByteView key, uint32_t flags, SigVersion sigve
 // CScript << vector pushes it (never as OP_N), at opcode boundaries.
 // Returns the number of occurrences removed.
 int find_and_delete(Bytes& script, ByteView sig) {
+  // ScriptBuilder pushes minimally; only one-byte values would differ (OP_N).
   Bytes pattern;
-  if (sig.size() < OP_PUSHDATA1) {
-    pattern.push_back(static_cast<uint8_t>(sig.size()));
-  } else if (sig.size() <= 0xff) {
-    pattern = {OP_PUSHDATA1, static_cast<uint8_t>(sig.size())};
-  } else if (sig.size() <= 0xffff) {
-    pattern = {OP_PUSHDATA2, static_cast<uint8_t>(sig.size()), static_cast<uint8_t>(sig.size() >> 8)};
+  if (sig.size() == 1) {
+    pattern = {0x01, sig[0]};
   } else {
-    pattern = {OP_PUSHDATA4, static_cast<uint8_t>(sig.size()), static_cast<uint8_t>(sig.size() >> 8),
-               static_cast<uint8_t>(sig.size() >> 16), static_cast<uint8_t>(sig.size() >> 24)};
+    ScriptBuilder b;
+    b.push(sig);
+    pattern = b.take();
   }
-  append(pattern, sig);
   int found = 0;
   Bytes result;
   size_t pc = 0, kept_from = 0;

@@ -1,7 +1,10 @@
 #include "core_vectors_support.h"
 
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <charconv>
+#include <iostream>
 #include <map>
 
 #include "btc/opcodes.h"
@@ -65,21 +68,14 @@ Status append_word(Bytes& out, std::string_view w) {
 }  // namespace
 
 void push_data(Bytes& script, ByteView data) {
-  const size_t n = data.size();
-  if (n < OP_PUSHDATA1) {
-    script.push_back(static_cast<uint8_t>(n));
-  } else if (n <= 0xff) {
-    script.push_back(OP_PUSHDATA1);
-    script.push_back(static_cast<uint8_t>(n));
-  } else if (n <= 0xffff) {
-    script.push_back(OP_PUSHDATA2);
-    script.push_back(static_cast<uint8_t>(n));
-    script.push_back(static_cast<uint8_t>(n >> 8));
-  } else {
-    script.push_back(OP_PUSHDATA4);
-    for (int i = 0; i < 4; ++i) script.push_back(static_cast<uint8_t>(n >> (8 * i)));
+  // ScriptBuilder pushes minimally; only one-byte values would differ (OP_N).
+  if (data.size() == 1) {
+    script.insert(script.end(), {0x01, data[0]});
+    return;
   }
-  append(script, data);
+  ScriptBuilder b;
+  b.push(data);
+  append(script, b.bytes());
 }
 
 Expected<Bytes> parse_script_asm(std::string_view text) {
@@ -135,5 +131,22 @@ uint32_t fill_flags(uint32_t flags) {
 }
 
 bool valid_flag_combination(uint32_t flags) { return fill_flags(flags) == flags; }
+
+void VectorTally::skip(const std::string& reason, const std::string& entry) {
+  ++skipped_;
+  std::cout << file_ << ": skipped (" << reason << "): " << entry << "\n";
+}
+
+void VectorTally::record(const std::string& diff, const std::string& entry) {
+  ++run_;
+  if (diff.empty()) ++passed_;
+  else ADD_FAILURE() << file_ << ": " << diff << ": " << entry;
+}
+
+void VectorTally::finish() const {
+  std::cout << file_ << ": run " << run_ << ", skipped " << skipped_ << ", passed " << passed_ << "\n";
+  EXPECT_EQ(passed_, run_);
+  EXPECT_GE(run_ * 100, total() * 95) << file_ << ": fewer than 95% of the entries ran";
+}
 
 }  // namespace ladder::test

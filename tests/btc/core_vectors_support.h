@@ -35,6 +35,23 @@ uint32_t fill_flags(uint32_t flags);  // adds what the dependencies require
 // A combination the interpreter accepts without Core's assertions firing.
 bool valid_flag_combination(uint32_t flags);
 
+// Run / skipped / passed counts of one vector file. Each mismatch is a test
+// failure naming the entry; finish() prints the counts and requires every
+// run entry to pass and at least 95% of the entries to run.
+class VectorTally {
+ public:
+  explicit VectorTally(std::string file) : file_(std::move(file)) {}
+  void skip(const std::string& reason, const std::string& entry);
+  // `diff` is "" when the entry matched Core's verdict, else what differed.
+  void record(const std::string& diff, const std::string& entry);
+  void finish() const;
+  size_t total() const { return run_ + skipped_; }
+
+ private:
+  std::string file_;
+  size_t run_ = 0, skipped_ = 0, passed_ = 0;
+};
+
 // All defined flag bits.
 inline constexpr uint32_t kAllFlags = (1u << btc::SCRIPT_VERIFY_FLAG_BITS) - 1;
 

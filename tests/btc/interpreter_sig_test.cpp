@@ -97,36 +97,39 @@ TEST(InterpreterSig, P2shMultisigTwoOfThree) {
   EXPECT_EQ(verdict(tx, spent, 0, SCRIPT_VERIFY_NONE), ScriptError::OK);
 }
 
-TEST(InterpreterSig, P2wpkh) {
-  const auto k = test::key(5);
-  const Bytes pub = test::pubkey33(k);
+// A P2WPKH output of 7,000 sat and a transaction spending it with a valid signature.
+struct P2wpkh {
   Transaction tx = test::spending(1);
-  const std::vector<TxOut> spent = {TxOut{7000, p2wpkh_script(crypto::hash160(pub))}};
-  const PrecomputedTxData txdata = precompute_tx_data(tx, spent);
-  const Bytes32 h = segwit_v0_sighash(tx, 0, p2pkh_for(pub), 7000, SIGHASH_ALL, txdata);
-  tx.vin[0].witness = {test::ecdsa_sign(k, h, SIGHASH_ALL), pub};
-  EXPECT_EQ(verdict(tx, spent, 0, kStandard), ScriptError::OK);
+  std::vector<TxOut> spent;
+
+  explicit P2wpkh(bool compressed) {
+    const auto k = test::key(5);
+    const Bytes pub = compressed ? test::pubkey33(k) : test::pubkey65(k);
+    spent = {TxOut{7000, p2wpkh_script(crypto::hash160(pub))}};
+    const PrecomputedTxData txdata = precompute_tx_data(tx, spent);
+    const Bytes32 h = segwit_v0_sighash(tx, 0, p2pkh_for(pub), 7000, SIGHASH_ALL, txdata);
+    tx.vin[0].witness = {test::ecdsa_sign(k, h, SIGHASH_ALL), pub};
+  }
+};
+
+TEST(InterpreterSig, P2wpkh) {
+  P2wpkh p(true);
+  EXPECT_EQ(verdict(p.tx, p.spent, 0, kStandard), ScriptError::OK);
   // The amount is committed to.
-  EXPECT_EQ(verdict(tx, {TxOut{7001, spent[0].script_pubkey}}, 0, kConsensus), ScriptError::EVAL_FALSE);
+  EXPECT_EQ(verdict(p.tx, {TxOut{7001, p.spent[0].script_pubkey}}, 0, kConsensus), ScriptError::EVAL_FALSE);
   // Before segwit the output is anyone-can-spend; after, the scriptSig must be empty.
-  EXPECT_EQ(verdict(tx, spent, 0, SCRIPT_VERIFY_P2SH), ScriptError::OK);
-  tx.vin[0].script_sig = {OP_0};
-  EXPECT_EQ(verdict(tx, spent, 0, kConsensus), ScriptError::WITNESS_MALLEATED);
-  tx.vin[0].script_sig.clear();
-  tx.vin[0].witness.push_back({});
-  EXPECT_EQ(verdict(tx, spent, 0, kConsensus), ScriptError::WITNESS_PROGRAM_MISMATCH);
+  EXPECT_EQ(verdict(p.tx, p.spent, 0, SCRIPT_VERIFY_P2SH), ScriptError::OK);
+  p.tx.vin[0].script_sig = {OP_0};
+  EXPECT_EQ(verdict(p.tx, p.spent, 0, kConsensus), ScriptError::WITNESS_MALLEATED);
+  p.tx.vin[0].script_sig.clear();
+  p.tx.vin[0].witness.push_back({});
+  EXPECT_EQ(verdict(p.tx, p.spent, 0, kConsensus), ScriptError::WITNESS_PROGRAM_MISMATCH);
 }
 
 TEST(InterpreterSig, P2wpkhUncompressedKeyIsNonStandard) {
-  const auto k = test::key(6);
-  const Bytes pub = test::pubkey65(k);
-  Transaction tx = test::spending(1);
-  const std::vector<TxOut> spent = {TxOut{7000, p2wpkh_script(crypto::hash160(pub))}};
-  const PrecomputedTxData txdata = precompute_tx_data(tx, spent);
-  const Bytes32 h = segwit_v0_sighash(tx, 0, p2pkh_for(pub), 7000, SIGHASH_ALL, txdata);
-  tx.vin[0].witness = {test::ecdsa_sign(k, h, SIGHASH_ALL), pub};
-  EXPECT_EQ(verdict(tx, spent, 0, kConsensus), ScriptError::OK);
-  EXPECT_EQ(verdict(tx, spent, 0, kStandard), ScriptError::WITNESS_PUBKEYTYPE);
+  P2wpkh p(false);
+  EXPECT_EQ(verdict(p.tx, p.spent, 0, kConsensus), ScriptError::OK);
+  EXPECT_EQ(verdict(p.tx, p.spent, 0, kStandard), ScriptError::WITNESS_PUBKEYTYPE);
 }
 
 TEST(InterpreterSig, P2shP2wshMultisig) {
