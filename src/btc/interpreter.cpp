@@ -2,11 +2,11 @@
 // (v0 key/script hash, v1 taproot key and script path, P2A, future versions).
 #include "btc/interpreter.h"
 
-#include <optional>
 
 #include "btc/interpreter_internal.h"
 #include "btc/script.h"
 #include "btc/sighash.h"
+#include "btc/standard_scripts.h"
 #include "btc/taproot.h"
 #include "crypto/hash.h"
 #include "util/serialize.h"
@@ -17,19 +17,6 @@ namespace {
 using detail::cast_to_bool;
 
 constexpr uint8_t ANNEX_TAG = 0x50;
-
-struct ProgramView {
-  int version = 0;
-  ByteView program;
-};
-
-// BIP-141: a version opcode followed by one direct push of 2..40 bytes.
-std::optional<ProgramView> witness_program_of(ByteView spk) {
-  if (spk.size() < 4 || spk.size() > 42) return std::nullopt;
-  if (spk[0] != OP_0 && (spk[0] < OP_1 || spk[0] > OP_16)) return std::nullopt;
-  if (static_cast<size_t>(spk[1]) + 2 != spk.size()) return std::nullopt;
-  return ProgramView{spk[0] == OP_0 ? 0 : spk[0] - (OP_1 - 1), spk.subspan(2)};
-}
 
 bool is_p2sh(ByteView spk) {
   return spk.size() == 23 && spk[0] == OP_HASH160 && spk[1] == 0x14 && spk[22] == OP_EQUAL;
@@ -143,7 +130,7 @@ ScriptError verify_taproot(const Witness& witness, ByteView program, uint32_t fl
   return verify_taproot_script_path(witness, items, program, flags, checker, execdata);
 }
 
-ScriptError verify_witness_program(const Witness& witness, const ProgramView& wp, uint32_t flags,
+ScriptError verify_witness_program(const Witness& witness, const WitnessProgram& wp, uint32_t flags,
                                    const SignatureChecker& checker, bool p2sh) {
   if (wp.version == 0) return verify_witness_v0(witness, wp.program, flags, checker);
   if (wp.version == 1 && wp.program.size() == 32 && !p2sh) {
@@ -178,7 +165,7 @@ ScriptError verify_p2sh(ByteView script_sig, ScriptStack& stack, const Witness& 
     return e;
   if (stack.empty() || !cast_to_bool(stack.back())) return ScriptError::EVAL_FALSE;
   if (flags & SCRIPT_VERIFY_WITNESS) {
-    if (auto wp = witness_program_of(redeem)) {
+    if (auto wp = witness_program(redeem)) {
       had_witness = true;
       if (!is_single_push_of(script_sig, redeem)) return ScriptError::WITNESS_MALLEATED_P2SH;
       if (ScriptError e = verify_witness_program(witness, *wp, flags, checker, true); e != ScriptError::OK) return e;
@@ -212,7 +199,7 @@ ScriptError verify_script(ByteView script_sig, ByteView script_pubkey, const Wit
   if (stack.empty() || !cast_to_bool(stack.back())) return ScriptError::EVAL_FALSE;
 
   if (flags & SCRIPT_VERIFY_WITNESS) {
-    if (auto wp = witness_program_of(script_pubkey)) {
+    if (auto wp = witness_program(script_pubkey)) {
       had_witness = true;
       // Any scriptSig would make the spend malleable.
       if (!script_sig.empty()) return ScriptError::WITNESS_MALLEATED;
