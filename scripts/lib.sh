@@ -33,3 +33,14 @@ ladder_build() {
   fi
   cmake --build "$dir" -- -j"$(nproc)"
 }
+
+# ladder_build_fuzz DIR: configure (once) a clang build with the libFuzzer
+# targets (fuzz/) and build only those.
+ladder_build_fuzz() {
+  local dir="$1"
+  if [ ! -f "$dir/build.ninja" ]; then
+    CC=clang CXX=clang++ cmake -S "$LADDER_ROOT" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+      -DLADDER_FUZZ=ON -DLADDER_TESTS=OFF >/dev/null
+  fi
+  cmake --build "$dir" --target ladder_fuzzers -- -j"$(nproc)"
+}

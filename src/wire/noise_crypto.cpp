@@ -23,12 +23,29 @@ struct KdfCtxFree {
   void operator()(EVP_KDF_CTX* c) const { EVP_KDF_CTX_free(c); }
 };
 
-// Per-thread cipher context, re-initialized for every operation so that no
-// key outlives the call in a usable state.
-EVP_CIPHER_CTX* cipher_ctx() {
-  thread_local std::unique_ptr<EVP_CIPHER_CTX, CipherCtxFree> ctx(EVP_CIPHER_CTX_new());
-  if (!ctx) openssl_failed("EVP_CIPHER_CTX_new");
-  return ctx.get();
+// Fetched once: passing EVP_chacha20_poly1305() to every init would make
+// OpenSSL 3 look the implementation up again on each call.
+const EVP_CIPHER* chacha20_poly1305() {
+  static EVP_CIPHER* cipher = EVP_CIPHER_fetch(nullptr, "ChaCha20-Poly1305", nullptr);
+  if (!cipher) openssl_failed("EVP_CIPHER_fetch(ChaCha20-Poly1305)");
+  return cipher;
+}
+
+// Per-thread cipher contexts, one per direction, bound to the cipher once;
+// each operation installs its own key and nonce, overwriting the previous.
+EVP_CIPHER_CTX* cipher_ctx(bool encrypt) {
+  struct Contexts {
+    std::unique_ptr<EVP_CIPHER_CTX, CipherCtxFree> enc{EVP_CIPHER_CTX_new()};
+    std::unique_ptr<EVP_CIPHER_CTX, CipherCtxFree> dec{EVP_CIPHER_CTX_new()};
+    Contexts() {
+      if (!enc || !dec) openssl_failed("EVP_CIPHER_CTX_new");
+      if (EVP_EncryptInit_ex2(enc.get(), chacha20_poly1305(), nullptr, nullptr, nullptr) != 1 ||
+          EVP_DecryptInit_ex2(dec.get(), chacha20_poly1305(), nullptr, nullptr, nullptr) != 1)
+        openssl_failed("ChaCha20-Poly1305 context");
+    }
+  };
+  thread_local Contexts contexts;
+  return encrypt ? contexts.enc.get() : contexts.dec.get();
 }
 
 std::array<unsigned char, 12> noise_nonce(uint64_t n) {
@@ -70,10 +87,9 @@ HkdfPair hkdf2(ByteView salt, ByteView ikm) {
 }
 
 void aead_encrypt(const Bytes32& key, uint64_t nonce, ByteView ad, ByteView plaintext, Bytes& out) {
-  EVP_CIPHER_CTX* ctx = cipher_ctx();
+  EVP_CIPHER_CTX* ctx = cipher_ctx(true);
   auto iv = noise_nonce(nonce);
-  if (EVP_EncryptInit_ex2(ctx, EVP_chacha20_poly1305(), key.data(), iv.data(), nullptr) != 1)
-    openssl_failed("ChaCha20-Poly1305 init");
+  if (EVP_EncryptInit_ex2(ctx, nullptr, key.data(), iv.data(), nullptr) != 1) openssl_failed("ChaCha20-Poly1305 init");
   int len = 0;
   if (!ad.empty() && EVP_EncryptUpdate(ctx, nullptr, &len, ad.data(), checked_len(ad.size())) != 1)
     openssl_failed("ChaCha20-Poly1305 AD");
@@ -91,10 +107,9 @@ void aead_encrypt(const Bytes32& key, uint64_t nonce, ByteView ad, ByteView plai
 Status aead_decrypt(const Bytes32& key, uint64_t nonce, ByteView ad, ByteView sealed, Bytes& out) {
   if (sealed.size() < kTagSize) return make_error("noise.bad-tag", "sealed data shorter than a tag");
   const size_t ct_len = sealed.size() - kTagSize;
-  EVP_CIPHER_CTX* ctx = cipher_ctx();
+  EVP_CIPHER_CTX* ctx = cipher_ctx(false);
   auto iv = noise_nonce(nonce);
-  if (EVP_DecryptInit_ex2(ctx, EVP_chacha20_poly1305(), key.data(), iv.data(), nullptr) != 1)
-    openssl_failed("ChaCha20-Poly1305 init");
+  if (EVP_DecryptInit_ex2(ctx, nullptr, key.data(), iv.data(), nullptr) != 1) openssl_failed("ChaCha20-Poly1305 init");
   int len = 0;
   if (!ad.empty() && EVP_DecryptUpdate(ctx, nullptr, &len, ad.data(), checked_len(ad.size())) != 1)
     openssl_failed("ChaCha20-Poly1305 AD");
