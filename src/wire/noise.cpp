@@ -92,6 +92,17 @@ void require_step(const detail::HandshakeState& hs, detail::HandshakeState::Step
   if (hs.step != want) throw std::logic_error(std::string("noise: ") + call + " called out of order");
 }
 
+// Runs one act that must start at `want`; success moves to `next`, any
+// error ends the handshake.
+template <class Act>
+auto run_act(detail::HandshakeState& hs, detail::HandshakeState::Step want, detail::HandshakeState::Step next,
+             const char* call, Act&& act) {
+  require_step(hs, want, call);
+  auto r = act();
+  hs.step = r ? next : detail::HandshakeState::Step::kFailed;
+  return r;
+}
+
 }  // namespace
 
 // --- CipherState ---------------------------------------------------------
@@ -218,10 +229,7 @@ Bytes NoiseInitiator::act_one() {
 }
 
 Expected<NoiseInitiator::Completion> NoiseInitiator::read_act_two(ByteView act_two) {
-  require_step(hs_, Step::kAfterActOne, "read_act_two");
-  auto r = complete(act_two);
-  hs_.step = r ? Step::kDone : Step::kFailed;
-  return r;
+  return run_act(hs_, Step::kAfterActOne, Step::kDone, "read_act_two", [&] { return complete(act_two); });
 }
 
 Expected<NoiseInitiator::Completion> NoiseInitiator::complete(ByteView act_two) {
@@ -250,10 +258,7 @@ NoiseResponder::NoiseResponder(const crypto::SecretKey& local_static, const cryp
 }
 
 Expected<Bytes> NoiseResponder::read_act_one(ByteView act_one) {
-  require_step(hs_, Step::kStart, "read_act_one");
-  auto r = answer(act_one);
-  hs_.step = r ? Step::kAfterActOne : Step::kFailed;
-  return r;
+  return run_act(hs_, Step::kStart, Step::kAfterActOne, "read_act_one", [&] { return answer(act_one); });
 }
 
 Expected<Bytes> NoiseResponder::answer(ByteView act_one) {
@@ -264,10 +269,7 @@ Expected<Bytes> NoiseResponder::answer(ByteView act_one) {
 }
 
 Expected<NoiseSession> NoiseResponder::read_act_three(ByteView act_three) {
-  require_step(hs_, Step::kAfterActOne, "read_act_three");
-  auto r = complete(act_three);
-  hs_.step = r ? Step::kDone : Step::kFailed;
-  return r;
+  return run_act(hs_, Step::kAfterActOne, Step::kDone, "read_act_three", [&] { return complete(act_three); });
 }
 
 Expected<NoiseSession> NoiseResponder::complete(ByteView act_three) {
