@@ -11,5 +11,6 @@ namespace ladder::app {
 int& exit_code();
 
 void add_bench_command(CLI::App& app);
+void add_chaind_command(CLI::App& app);
 
 }  // namespace ladder::app

@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
   CLI::App app{"ladder: SuperScalar channel factories for Lightning Service Providers, built around client migration"};
   app.require_subcommand(1);
   ladder::app::add_bench_command(app);
+  ladder::app::add_chaind_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
