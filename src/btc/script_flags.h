@@ -3,9 +3,10 @@
 //
 // Consensus is MANDATORY_SCRIPT_VERIFY_FLAGS (what a block must satisfy once
 // every soft fork up to taproot is active); STANDARD_SCRIPT_VERIFY_FLAGS adds
-// Core's relay policy. Any combination is allowed, but as in Core, WITNESS
-// assumes P2SH and CLEANSTACK assumes both (the interpreter treats other
-// combinations as a programmer error only where Core asserts).
+// Core's relay policy. Core requires WITNESS to come with P2SH and CLEANSTACK
+// with both (it asserts otherwise); this interpreter accepts every
+// combination and applies each set flag literally, so callers that want
+// Core's semantics should pass only the combinations Core allows.
 //
 // Pure values and functions; thread-safe.
 #pragma once
