@@ -130,8 +130,6 @@ uint32_t fill_flags(uint32_t flags) {
   return flags;
 }
 
-bool valid_flag_combination(uint32_t flags) { return fill_flags(flags) == flags; }
-
 void VectorTally::skip(const std::string& reason, const std::string& entry) {
   ++skipped_;
   std::cout << file_ << ": skipped (" << reason << "): " << entry << "\n";

@@ -32,8 +32,6 @@ btc::Transaction spending_tx(ByteView script_sig, const btc::Witness& witness, c
 // transaction_tests.cpp: WITNESS needs P2SH, CLEANSTACK needs WITNESS.
 uint32_t trim_flags(uint32_t flags);  // drops what the dependencies forbid
 uint32_t fill_flags(uint32_t flags);  // adds what the dependencies require
-// A combination the interpreter accepts without Core's assertions firing.
-bool valid_flag_combination(uint32_t flags);
 
 // Run / skipped / passed counts of one vector file. Each mismatch is a test
 // failure naming the entry; finish() prints the counts and requires every
