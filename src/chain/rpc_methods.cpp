@@ -130,17 +130,30 @@ json getblockheader(Context& c, const json& p) {
   return j;
 }
 
-json generatetoaddress(Context& c, const json& p) {
-  Params a(p, {"nblocks", "address", "maxtries"});
-  int64_t n = a.integer(0, 0, 10'000);
-  Bytes script = script_from_target(a.string(1), true);
-  a.integer_or(2, 1'000'000, 0, INT64_MAX);
+json mine_to(Context& c, int64_t n, const Bytes& script) {
   auto r = c.chain.mine(static_cast<int>(n), script);
   c.persist();
   if (!r) fail(RPC_MISC_ERROR, r.error().to_string());
   json out = json::array();
   for (const auto& h : *r) out.push_back(block_hash_hex(h));
   return out;
+}
+
+// Extension: besides regtest addresses, "raw(HEX)" / "addr(ADDR)" are accepted.
+json generatetoaddress(Context& c, const json& p) {
+  Params a(p, {"nblocks", "address", "maxtries"});
+  int64_t n = a.integer(0, 0, 10'000);
+  Bytes script = script_from_target(a.string(1), true);
+  a.integer_or(2, 1'000'000, 0, INT64_MAX);
+  return mine_to(c, n, script);
+}
+
+json generatetodescriptor(Context& c, const json& p) {
+  Params a(p, {"num_blocks", "descriptor", "maxtries"});
+  int64_t n = a.integer(0, 0, 10'000);
+  Bytes script = script_from_target(a.string(1), false);
+  a.integer_or(2, 1'000'000, 0, INT64_MAX);
+  return mine_to(c, n, script);
 }
 
 json invalidateblock(Context& c, const json& p) {
@@ -211,6 +224,7 @@ RpcOutcome ChainRpc::call(const std::string& method, const nlohmann::json& param
       {"testmempoolaccept", rpc::testmempoolaccept}, {"gettxout", rpc::gettxout},
       {"gettxspendingprevout", rpc::gettxspendingprevout}, {"scantxoutset", rpc::scantxoutset},
       {"estimatesmartfee", rpc::estimatesmartfee},   {"generatetoaddress", rpc::generatetoaddress},
+      {"generatetodescriptor", rpc::generatetodescriptor},
       {"getmempoolinfo", rpc::getmempoolinfo},       {"getrawmempool", rpc::getrawmempool},
       {"invalidateblock", rpc::invalidateblock},     {"setmocktime", rpc::setmocktime},
       {"getnetworkinfo", rpc::getnetworkinfo},       {"stop", rpc::stop},

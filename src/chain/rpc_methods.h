@@ -6,8 +6,8 @@
 // sendrawtransaction, testmempoolaccept, gettxout, gettxspendingprevout,
 // scantxoutset ("start" with raw(HEX) / addr(ADDR) descriptors),
 // estimatesmartfee, generatetoaddress (bech32/bech32m regtest addresses, or
-// the extension "raw(HEX)" for any scriptPubKey), generateblock-free
-// getmempoolinfo / getrawmempool, invalidateblock, setmocktime, getnetworkinfo,
+// the extension "raw(HEX)" for any scriptPubKey), generatetodescriptor
+// (raw()/addr()), getmempoolinfo, getrawmempool, invalidateblock, setmocktime, getnetworkinfo,
 // stop. Results and error codes follow bitcoind (RPC_TYPE_ERROR -3,
 // RPC_INVALID_PARAMETER -8, RPC_INVALID_ADDRESS_OR_KEY -5,
 // RPC_DESERIALIZATION_ERROR -22, RPC_VERIFY_ERROR -25, RPC_VERIFY_REJECTED

@@ -71,6 +71,7 @@ Expected<int> RpcServer::start() {
   }
   server_ = std::make_unique<httplib::Server>();
   server_->set_payload_max_length(64 << 20);
+  server_->set_tcp_nodelay(true);
   server_->Post("/", [this](const httplib::Request& req, httplib::Response& res) {
     if (!authorized(req.get_header_value("Authorization"))) {
       res.status = 401;
