@@ -13,7 +13,8 @@ RpcClient::RpcClient(RpcClientOptions options) : options_(std::move(options)) {
   http_->set_connection_timeout(std::chrono::milliseconds(options_.connect_timeout_ms));
   http_->set_read_timeout(std::chrono::milliseconds(options_.read_timeout_ms));
   http_->set_write_timeout(std::chrono::milliseconds(options_.read_timeout_ms));
-  http_->set_keep_alive(true);
+  // One connection per call: nothing to go stale while the node restarts.
+  http_->set_keep_alive(false);
   http_->set_tcp_nodelay(true);
 }
 

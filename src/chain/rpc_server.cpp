@@ -72,6 +72,7 @@ Expected<int> RpcServer::start() {
   server_ = std::make_unique<httplib::Server>();
   server_->set_payload_max_length(64 << 20);
   server_->set_tcp_nodelay(true);
+  server_->set_keep_alive_timeout(1);  // bounds how long stop() waits for idle clients
   server_->Post("/", [this](const httplib::Request& req, httplib::Response& res) {
     if (!authorized(req.get_header_value("Authorization"))) {
       res.status = 401;
