@@ -109,9 +109,8 @@ Bytes32 SecretKey::reveal() const {
 }
 
 Scalar SecretKey::scalar() const {
-  Bytes32 b = reveal();
-  Scalar s = Scalar::reduce(b);  // already below n
-  secure_wipe(b);
+  Scalar s;  // 1 <= d < n, so the bytes are a valid scalar as they are
+  if (!secp256k1_keypair_sec(secp_context(), s.be_.data(), &keypair_)) throw std::logic_error("secp256k1_keypair_sec failed");
   return s;
 }
 

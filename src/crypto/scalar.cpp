@@ -3,10 +3,11 @@
 // libsecp256k1 (secp256k1_ec_seckey_tweak_mul), which rejects zero operands,
 // so the zero cases are handled here.
 #include <array>
+#include <bit>
+#include <cstring>
 #include <stdexcept>
 
 #include "crypto/secp.h"
-#include "util/secure.h"
 
 namespace ladder::crypto {
 
@@ -17,17 +18,25 @@ using Limbs = std::array<uint64_t, 4>;  // little-endian limbs
 // n = FFFFFFFF FFFFFFFF FFFFFFFF FFFFFFFE BAAEDCE6 AF48A03B BFD25E8C D0364141
 constexpr Limbs kN = {0xBFD25E8CD0364141ULL, 0xBAAEDCE6AF48A03BULL, 0xFFFFFFFFFFFFFFFEULL, 0xFFFFFFFFFFFFFFFFULL};
 
+// Big-endian bytes <-> limbs, one 8-byte load and byte swap per limb.
+static_assert(std::endian::native == std::endian::little, "limb loads assume a little-endian host");
+
 Limbs load(const Bytes32& be) {
-  Limbs w{};
-  for (int limb = 0; limb < 4; ++limb)
-    for (int i = 0; i < 8; ++i) w[limb] = (w[limb] << 8) | be[(3 - limb) * 8 + i];
+  Limbs w;
+  for (int limb = 0; limb < 4; ++limb) {
+    uint64_t v;
+    std::memcpy(&v, be.data() + (3 - limb) * 8, 8);
+    w[limb] = __builtin_bswap64(v);
+  }
   return w;
 }
 
 Bytes32 store(const Limbs& w) {
   Bytes32 be;
-  for (int limb = 0; limb < 4; ++limb)
-    for (int i = 0; i < 8; ++i) be[(3 - limb) * 8 + i] = static_cast<uint8_t>(w[limb] >> (56 - 8 * i));
+  for (int limb = 0; limb < 4; ++limb) {
+    uint64_t v = __builtin_bswap64(w[limb]);
+    std::memcpy(be.data() + (3 - limb) * 8, &v, 8);
+  }
   return be;
 }
 
@@ -68,7 +77,13 @@ uint64_t nonzero_mask(const Limbs& w) {
 
 }  // namespace
 
-Scalar::~Scalar() { secure_wipe(be_); }
+// Scalars are created and destroyed in every hot loop, so the wipe is an
+// inline store the compiler must keep (the barrier says the bytes are read),
+// the technique libsecp256k1 uses for its own secrets.
+Scalar::~Scalar() {
+  be_.fill(0);
+  __asm__ __volatile__("" : : "r"(be_.data()) : "memory");
+}
 
 Expected<Scalar> Scalar::parse(ByteView bytes) {
   if (bytes.size() != 32) return make_error("crypto.scalar-length", "scalar must be 32 bytes, got " + std::to_string(bytes.size()));

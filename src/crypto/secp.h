@@ -80,6 +80,7 @@ class Scalar {
   bool operator==(const Scalar& o) const;
 
  private:
+  friend class SecretKey;  // copies its secret straight into a Scalar
   Bytes32 be_;
 };
 
