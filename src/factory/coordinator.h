@@ -14,12 +14,13 @@
 // Thread-safety: single-threaded.
 #pragma once
 
-#include <map>
+#include <unordered_map>
 #include <optional>
 #include <vector>
 
 #include "crypto/musig.h"
 #include "factory/ceremony_msgs.h"
+#include "factory/signing_set.h"
 #include "factory/tree.h"
 
 namespace ladder::factory {
@@ -30,21 +31,21 @@ class Coordinator {
 
   const CeremonyRef& ref() const { return ref_; }
   Tree& tree() { return tree_; }
-  size_t tx_count() const { return txs_.size(); }
-  size_t session_signer_total() const;  // Σ over txs of their signers (sessions × participants)
+  size_t tx_count() const { return set_.size(); }
+  size_t session_signer_total() const { return set_.session_signer_total(); }
 
   Status on_nonces(uint32_t who, const NonceBatch& batch);
   std::vector<uint32_t> missing_nonces() const;
   // The aggregate nonces of `who`'s txs; all nonces must be in.
   Expected<AggNonceBatch> aggnonces_for(uint32_t who);
-  bool released_partials() const { return aggnonces_sent_; }
+  bool released_partials() const { return set_.aggregated(); }
 
   Status on_partials(uint32_t who, const PartialBatch& batch);
   std::vector<uint32_t> missing_partials() const;
   // Aggregates and verifies every signature; stores them in tree().
   // "factory.bad-partial" naming the first culprit; culprits() lists all.
   Status finalize();
-  const std::vector<uint32_t>& culprits() const { return culprits_; }
+  const std::vector<uint32_t>& culprits() const { return set_.culprits(); }
 
   Expected<SignatureBatch> signatures_for(uint32_t who);
   Status on_ack(uint32_t who, const CeremonyAck& ack);
@@ -52,32 +53,15 @@ class Coordinator {
   std::vector<uint32_t> missing_acks() const;
 
  private:
-  struct TxState {
-    TxKey key;
-    Bytes32 sighash{};
-    std::shared_ptr<const AggregateKey> agg;
-    uint32_t first = 0, count = 0;  // signer clients; L is position `count`
-    std::vector<std::optional<crypto::musig::PubNonce>> nonces;
-    std::optional<crypto::musig::AggNonce> aggnonce;
-    std::vector<std::optional<crypto::musig::PartialSig>> psigs;
-    std::optional<crypto::SchnorrSig> sig;
-  };
-  explicit Coordinator(Tree tree) : tree_(std::move(tree)) {}
-  Status check_sender(uint32_t who, const CeremonyRef& ref, size_t items) const;
-  const std::vector<uint32_t>& txs_of(uint32_t who) const;
-  uint32_t position(const TxState& t, uint32_t who) const { return who == kLsp ? t.count : who - t.first; }
-  static int blame(uint32_t who) { return who == kLsp ? -1 : static_cast<int>(who); }
-  std::vector<uint32_t> missing(const std::vector<bool>& have) const;
+  Coordinator(Tree tree, SigningSet set) : tree_(std::move(tree)), set_(std::move(set)) {}
+  Status check_ref(uint32_t who, const CeremonyRef& ref) const;
 
   CeremonyRef ref_;
   Tree tree_;
-  std::vector<TxState> txs_;
-  std::vector<std::vector<uint32_t>> client_txs_;  // per client: indices into txs_
-  std::vector<uint32_t> all_tx_indices_;            // L's
-  std::vector<bool> have_nonces_, have_partials_, have_acks_;  // clients..., then L at the end
-  bool aggnonces_sent_ = false;
+  SigningSet set_;
+  std::vector<uint32_t> all_;  // every tx index of the set
+  std::unordered_map<uint32_t, bool> partials_in_, acks_;
   bool finalized_ = false;
-  std::vector<uint32_t> culprits_;
 };
 
 }  // namespace ladder::factory

@@ -16,22 +16,6 @@ Signer Signer::lsp(crypto::SecretKey key, GuardTable& guard, GuardStore& store) 
   return Signer(std::move(key), true, {}, guard, store);
 }
 
-GuardRecord guard_record(const SigningTarget& t) {
-  GuardRecord r;
-  r.outpoint = t.tx.vin.at(0).prevout;
-  r.sighash = t.sighash;
-  switch (t.key.kind) {
-    case TxKind::static_tx:
-    case TxKind::kickoff: r.kind = GuardKind::spend; break;
-    case TxKind::distribution: r.kind = GuardKind::distribution; break;
-    case TxKind::state:
-      r.kind = GuardKind::state;
-      r.sequence = t.tx.vin.at(0).sequence;
-      break;
-  }
-  return r;
-}
-
 Status Signer::check_proposal(const FactoryTerms& terms) {
   const Bytes33& me = key_.pubkey().bytes();
   if (is_lsp_) {
@@ -81,69 +65,39 @@ Expected<NonceBatch> Signer::on_proposal(const Proposal& proposal) {
                                                         std::to_string(expect_.min_lstock_share));
   }
   ref_ = {proposal.terms.factory_id, proposal.attempt, tree_->layout().terms_hash};
-  txs_ = is_lsp_ ? tree_->all_txs() : tree_->txs_of_client(*index_);
-  targets_.reserve(txs_.size());
-  secnonces_.reserve(txs_.size());
-  NonceBatch out{ref_, {}};
-  out.nonces.reserve(txs_.size());
-  for (const auto& key : txs_) {
-    LADDER_ASSIGN(auto t, tree_->target(key));
-    LADDER_TRY(check_tree_tx(*tree_, t));
-    if (!is_lsp_ && key.kind == TxKind::state && tree_->shape().node(key.node).is_leaf()) {
-      // Our own channel output: the agreed capacity, MuSig2(our key, L).
-      LADDER_ASSIGN(auto ch, tree_->channel_key(*index_));
-      bool found = false;
-      for (const auto& o : t.tx.vout) found |= o.script_pubkey == ch->script && o.value == tree_->capacity(*index_);
-      if (!found) return make_error("factory.channel-mismatch", "own channel output missing from the leaf state");
-    }
-    crypto::musig::NonceGenOptions opts;
-    opts.sk = &key_;
-    opts.aggpk = t.agg->output.output_key;
-    opts.msg = ByteView(t.sighash);
-    LADDER_ASSIGN(auto pair, crypto::musig::nonce_gen(key_.pubkey(), opts));
-    out.nonces.push_back(pair.pubnonce.bytes());
-    secnonces_.push_back(std::move(pair.secnonce));
-    targets_.push_back(std::move(t));
+  auto keys = is_lsp_ ? tree_->all_txs() : tree_->txs_of_client(*index_);
+  if (!is_lsp_) {
+    // Our own channel output in our leaf's state: the agreed capacity, MuSig2(our key, L).
+    uint32_t leaf = tree_->shape().leaf_of(*index_);
+    LADDER_ASSIGN(auto state, tree_->build({TxKind::state, leaf, kNodeInput}));
+    LADDER_ASSIGN(auto ch, tree_->channel_key(*index_));
+    bool found = false;
+    for (const auto& o : state.vout) found |= o.script_pubkey == ch->script && o.value == tree_->capacity(*index_);
+    if (!found) return make_error("factory.channel-mismatch", "own channel output missing from the leaf state");
   }
+  LADDER_ASSIGN(auto session, SignerSession::start(*tree_, key_, keys));
+  session_.emplace(std::move(session));
   stage_ = Stage::nonces_sent;
-  return out;
+  return NonceBatch{ref_, session_->pubnonces()};
 }
 
 Expected<PartialBatch> Signer::on_aggnonces(const AggNonceBatch& batch) {
   if (stage_ != Stage::nonces_sent) return make_error("factory.out-of-order", "aggregate nonces before our nonces");
   LADDER_TRY(check_ref(batch.ref));
-  if (batch.aggnonces.size() != txs_.size())
-    return make_error("factory.bad-batch", "expected " + std::to_string(txs_.size()) + " aggregate nonces");
-  std::vector<crypto::musig::AggNonce> aggs;
-  aggs.reserve(txs_.size());
-  for (const auto& b : batch.aggnonces) {
-    LADDER_ASSIGN(auto a, crypto::musig::AggNonce::parse(b, "aggnonce"));
-    aggs.push_back(std::move(a));
-  }
-  std::vector<GuardRecord> records;
-  records.reserve(targets_.size());
-  for (const auto& t : targets_) records.push_back(guard_record(t));
-  LADDER_TRY(guard_->check_and_persist(records, *store_));
-  stage_ = Stage::signed_;  // from here on, this attempt counts as signed
-  PartialBatch out{ref_, {}};
-  out.psigs.reserve(txs_.size());
-  for (size_t i = 0; i < txs_.size(); ++i) {
-    LADDER_ASSIGN(auto session, CryptoCache::shared().session(targets_[i].agg->tweaked, aggs[i], targets_[i].sighash));
-    LADDER_ASSIGN(auto psig, session->sign(std::move(secnonces_[i]), key_));
-    out.psigs.push_back(psig.bytes());
-  }
-  secnonces_.clear();
-  return out;
+  LADDER_TRY(session_->set_aggnonces(batch.aggnonces));
+  auto positions = all_positions(session_->keys().size());
+  auto psigs = session_->sign(positions, key_, *guard_, *store_);
+  // Once anything may have been persisted as signed, this attempt counts as signed.
+  stage_ = Stage::signed_;
+  if (!psigs) return psigs.error();
+  return PartialBatch{ref_, std::move(*psigs)};
 }
 
 Expected<CeremonyAck> Signer::on_signatures(const SignatureBatch& batch) {
   if (stage_ != Stage::signed_) return make_error("factory.out-of-order", "signatures before our partial signatures");
   LADDER_TRY(check_ref(batch.ref));
-  if (batch.sigs.size() != txs_.size())
-    return make_error("factory.bad-batch", "expected " + std::to_string(txs_.size()) + " signatures");
-  for (size_t i = 0; i < txs_.size(); ++i)
-    LADDER_TRY(tree_->add_signature(targets_[i], crypto::SchnorrSig(batch.sigs[i])));
-  targets_.clear();
+  LADDER_TRY(session_->accept_signatures(*tree_, all_positions(session_->keys().size()), batch.sigs));
+  session_.reset();
   stage_ = Stage::done;
   return CeremonyAck{ref_};
 }

@@ -26,6 +26,7 @@
 #include "crypto/musig.h"
 #include "factory/ceremony_msgs.h"
 #include "factory/guard.h"
+#include "factory/signing_set.h"
 #include "factory/tree.h"
 
 namespace ladder::factory {
@@ -61,7 +62,7 @@ class Signer {
   std::optional<uint32_t> client_index() const { return index_; }
   const CeremonyRef& ref() const { return ref_; }
   Tree& tree() { return *tree_; }
-  const std::vector<TxKey>& txs() const { return txs_; }
+  const std::vector<TxKey>& txs() const { return session_->keys(); }
 
  private:
   enum class Stage { fresh, nonces_sent, signed_, done };
@@ -78,12 +79,7 @@ class Signer {
   std::optional<uint32_t> index_;
   CeremonyRef ref_;
   std::optional<Tree> tree_;
-  std::vector<TxKey> txs_;
-  std::vector<SigningTarget> targets_;
-  std::vector<crypto::musig::SecNonce> secnonces_;
+  std::optional<SignerSession> session_;
 };
-
-// The guard record for signing `target` (of `tree`).
-GuardRecord guard_record(const SigningTarget& target);
 
 }  // namespace ladder::factory

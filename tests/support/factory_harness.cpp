@@ -75,6 +75,48 @@ void FactoryHarness::run_ceremony() {
                                                 "lsp verify")),
        "ack");
   if (!coordinator->all_acked()) throw std::runtime_error("not every participant acked");
+  lsp_tree_.emplace(coordinator->tree());
+  client_trees_.clear();
+  for (auto& s : signers) client_trees_.push_back(s.tree());
+}
+
+factory::UpdateProposal FactoryHarness::leaf_update(uint32_t leaf, std::vector<btc::Amount> caps, bool departure) {
+  return must(factory::propose_leaf_update(lsp_tree(), next_update_id_++, leaf, std::move(caps), departure), "propose");
+}
+
+void FactoryHarness::run_update(const factory::UpdateProposal& update) {
+  auto seen_fn = [this](const btc::Txid& id) { return seen.count(id) > 0; };
+  auto coord = must(factory::UpdateCoordinator::create(lsp_tree(), update), "update coordinator");
+  auto next = must(factory::apply_update(lsp_tree(), update), "apply");
+  std::vector<uint32_t> who = coord.participants();
+  std::vector<factory::UpdateSigner> us;
+  for (uint32_t w : who) {
+    if (w == factory::kLsp) us.emplace_back(lsp_key, std::nullopt, *guards.back(), *stores.back());
+    else us.emplace_back(client_keys[w], w, *guards[w], *stores[w]);
+  }
+  for (size_t i = 0; i < who.size(); ++i) {
+    const factory::Tree& current = who[i] == factory::kLsp ? lsp_tree() : client_tree(who[i]);
+    factory::UpdateExpectations e;
+    if (who[i] != factory::kLsp) e.own_capacity = next.capacity(who[i]);
+    must(coord.on_nonces(who[i], must(us[i].on_proposal(current, update, e, seen_fn), "update nonces")), "collect");
+  }
+  for (size_t i = 0; i < who.size(); ++i)
+    must(coord.on_descendant_partials(who[i], must(us[i].on_aggnonces(must(coord.aggnonces_for(who[i]), "agg")),
+                                                   "descendant partials")),
+         "collect");
+  must(coord.finalize_descendants(), "finalize descendants");
+  for (size_t i = 0; i < who.size(); ++i)
+    must(coord.on_top_partial(who[i], must(us[i].on_descendant_signatures(
+                                              must(coord.descendant_signatures_for(who[i]), "sigs"), nullptr),
+                                          "top partial")),
+         "collect top");
+  must(coord.finalize_top(), "finalize top");
+  auto top = must(coord.top_signature(), "top sig");
+  for (size_t i = 0; i < who.size(); ++i) {
+    must(us[i].on_top_signature(top), "accept top");
+    if (who[i] == factory::kLsp) lsp_tree_.emplace(us[i].updated());
+    else client_trees_[who[i]] = us[i].updated();
+  }
 }
 
 void FactoryHarness::confirm_funding() { wallet_.confirm(funding_tx); }

@@ -6,10 +6,12 @@
 
 #include <memory>
 #include <optional>
+#include <set>
 #include <vector>
 
 #include "factory/coordinator.h"
 #include "factory/signer.h"
+#include "factory/update.h"
 #include "support/wallet.h"
 
 namespace ladder::test {
@@ -40,8 +42,17 @@ class FactoryHarness {
   // After run_ceremony: broadcast and confirm the funding tx.
   void confirm_funding();
 
-  factory::Tree& lsp_tree() { return coordinator->tree(); }
-  factory::Tree& client_tree(uint32_t c) { return signers.at(c).tree(); }
+  // Each participant's own copy of the tree (after run_ceremony).
+  factory::Tree& lsp_tree() { return *lsp_tree_; }
+  factory::Tree& client_tree(uint32_t c) { return client_trees_.at(c); }
+
+  // Runs a tree update with every signer of the subtree in-process (clients
+  // expect the capacities the proposal gives them) and installs the updated
+  // trees. Throws naming the failing step.
+  void run_update(const factory::UpdateProposal& update);
+  factory::UpdateProposal leaf_update(uint32_t leaf, std::vector<btc::Amount> caps, bool departure = false);
+  // Txids the participants have "seen broadcast" (for check_not_published).
+  std::set<btc::Txid> seen;
 
   std::optional<factory::Coordinator> coordinator;
   std::vector<factory::Signer> signers;  // clients
@@ -53,6 +64,9 @@ class FactoryHarness {
  private:
   chain::EmbeddedChain& chain_;
   TestWallet& wallet_;
+  std::optional<factory::Tree> lsp_tree_;
+  std::vector<factory::Tree> client_trees_;
+  uint64_t next_update_id_ = 1;
 };
 
 }  // namespace ladder::test
