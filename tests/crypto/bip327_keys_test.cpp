@@ -68,18 +68,9 @@ TEST(Bip327Vectors, NonceGen) {
 TEST(Bip327Vectors, NonceAgg) {
   json v = ladder::test::read_vector_json("bip327/nonce_agg_vectors.json");
   auto pnonces = fixed_list<66>(v["pnonces"]);
-  auto parse_all = [&](const json& indices) -> Expected<std::vector<PubNonce>> {
-    std::vector<PubNonce> out;
-    int i = 0;
-    for (const auto& b : pick(pnonces, indices)) {
-      LADDER_ASSIGN(PubNonce n, PubNonce::parse(b, i++));
-      out.push_back(n);
-    }
-    return out;
-  };
   int valid = 0, errors = 0;
   for (const auto& c : v["valid_test_cases"]) {
-    auto nonces = parse_all(c["pnonce_indices"]);
+    auto nonces = parse_pubnonces(pick(pnonces, c["pnonce_indices"]));
     ASSERT_TRUE(nonces);
     auto agg = nonce_agg(*nonces);
     ASSERT_TRUE(agg);
@@ -91,7 +82,7 @@ TEST(Bip327Vectors, NonceAgg) {
   }
   for (const auto& c : v["error_test_cases"]) {
     SCOPED_TRACE(c["comment"].get<std::string>());
-    expect_error(parse_all(c["pnonce_indices"]), c["error"]);
+    expect_error(parse_pubnonces(pick(pnonces, c["pnonce_indices"])), c["error"]);
     ++errors;
   }
   EXPECT_EQ(valid + errors, 5);

@@ -32,8 +32,7 @@ TEST(Bip327Vectors, SignVerify) {
     ASSERT_TRUE(ctx);
     auto aggnonce = AggNonce::parse(aggnonces.at(c["aggnonce_index"]));
     ASSERT_TRUE(aggnonce);
-    std::vector<PubNonce> parsed;
-    for (const auto& n : nonces) parsed.push_back(*PubNonce::parse(n));
+    std::vector<PubNonce> parsed = *parse_pubnonces(nonces);
     EXPECT_EQ(*nonce_agg(parsed), *aggnonce);  // the vector's aggnonce is NonceAgg of its nonces
     auto session = Session::create(*ctx, *aggnonce, msg);
     ASSERT_TRUE(session);
@@ -97,8 +96,7 @@ TEST(Bip327Vectors, Tweak) {
     auto nonces = pick(pnonces, c["nonce_indices"]);
     auto tw = tweak_list(tweaks, c["tweak_indices"], c["is_xonly"]);
     size_t signer = c["signer_index"];
-    std::vector<PubNonce> parsed;
-    for (const auto& n : nonces) parsed.push_back(*PubNonce::parse(n));
+    std::vector<PubNonce> parsed = *parse_pubnonces(nonces);
     EXPECT_EQ(*nonce_agg(parsed), aggnonce);
     auto ctx = KeyAggContext::create(keys)->apply_tweaks(tw);
     ASSERT_TRUE(ctx);
@@ -172,8 +170,7 @@ TEST(Bip327Vectors, SigAgg) {
   int valid = 0, errors = 0;
   // In the valid cases every partial signature also verifies on its own.
   auto run = [&](const json& c, bool verify_partials) -> Expected<SchnorrSig> {
-    std::vector<PubNonce> nonces;
-    for (const auto& n : pick(pnonces, c["nonce_indices"])) nonces.push_back(*PubNonce::parse(n));
+    std::vector<PubNonce> nonces = *parse_pubnonces(pick(pnonces, c["nonce_indices"]));
     auto aggnonce = AggNonce::parse(ladder::test::hex_field(c["aggnonce"]));
     if (!aggnonce || !(*nonce_agg(nonces) == *aggnonce)) throw std::runtime_error("vector aggnonce mismatch");
     LADDER_ASSIGN(KeyAggContext ctx, KeyAggContext::create(pick(pubkeys, c["key_indices"])));

@@ -38,6 +38,16 @@ inline std::vector<Tweak> tweak_list(const std::vector<Bytes32>& all, const json
   return out;
 }
 
+// Parses public nonces, blaming the position of the first invalid one.
+inline Expected<std::vector<PubNonce>> parse_pubnonces(const std::vector<Bytes66>& raw) {
+  std::vector<PubNonce> out;
+  for (size_t i = 0; i < raw.size(); ++i) {
+    LADDER_ASSIGN(PubNonce n, PubNonce::parse(raw[i], static_cast<int>(i)));
+    out.push_back(n);
+  }
+  return out;
+}
+
 // Ladder's error code for each value error the BIP's vectors name.
 inline std::string value_error_code(const std::string& bip_message) {
   static const std::map<std::string, std::string> codes = {
