@@ -16,7 +16,8 @@
 //   uint8_t/16/32/64, int8_t..int64_t   fixed width (signed: two's complement)
 //   std::array<uint8_t, N>              N raw bytes (Bytes32, Bytes33, Bytes64)
 //   Bytes                               u16 length, then the bytes
-//   std::vector<T>                      u16 count, then each element
+//   std::vector<T>                      u16 count, then each element (each
+//                                       encodes to at least one byte)
 //   a struct with fields()              its fields, nested
 //   Truncated<U> (Tu16/Tu32/Tu64)       BOLT #1 tuNN: minimal big-endian, takes
 //                                       the rest of its record (last field only)
