@@ -86,6 +86,9 @@ struct OpenOptions {
   // process opening the same file gets "store.busy" at open (one daemon per
   // database).
   bool exclusive = false;
+  // The SQLite VFS to use by name; empty for the platform's default. Tests
+  // register a VFS that fails chosen writes (tests/store/support).
+  std::string vfs;
 };
 
 class Database {
