@@ -28,24 +28,36 @@ Expected<std::shared_ptr<const AggregateKey>> KeyCache::get(std::vector<crypto::
   std::sort(keys.begin(), keys.end());
   crypto::Sha256 h;
   for (const auto& k : keys) h.write(k.bytes());
-  uint8_t has_root = merkle_root ? 1 : 0;
-  h.write_u8(has_root);
-  if (merkle_root) h.write(*merkle_root);
-  Bytes32 id = h.finalize();
+  Bytes32 set_id = h.finalize();
+  // The same signer set often carries several outputs (a node's input and
+  // its kickoff output, in classic mode with different script trees): the
+  // untweaked aggregate is computed once per set.
+  crypto::Sha256 h2;
+  h2.write(set_id).write_u8(merkle_root ? 1 : 0);
+  if (merkle_root) h2.write(*merkle_root);
+  Bytes32 id = h2.finalize();
+  std::shared_ptr<const crypto::musig::KeyAggContext> internal;
   {
     std::lock_guard lock(mu_);
     auto it = map_.find(id);
     if (it != map_.end())
       if (auto sp = it->second.lock()) return sp;
+    auto in = internal_.find(set_id);
+    if (in != internal_.end()) internal = in->second.lock();
   }
-  LADDER_ASSIGN(auto internal, crypto::musig::KeyAggContext::create(keys));
-  LADDER_ASSIGN(auto output, btc::taproot_output(internal.xonly_pubkey().bytes(), merkle_root));
-  LADDER_ASSIGN(auto tweaked, internal.apply_tweak({output.tweak, true}));
-  auto key = std::make_shared<AggregateKey>(AggregateKey{internal, tweaked, output, output.script_pubkey()});
+  if (!internal) {
+    LADDER_ASSIGN(auto ctx, crypto::musig::KeyAggContext::create(keys));
+    internal = std::make_shared<const crypto::musig::KeyAggContext>(std::move(ctx));
+  }
+  LADDER_ASSIGN(auto output, btc::taproot_output(internal->xonly_pubkey().bytes(), merkle_root));
+  LADDER_ASSIGN(auto tweaked, internal->apply_tweak({output.tweak, true}));
+  auto key = std::make_shared<AggregateKey>(AggregateKey{*internal, tweaked, output, output.script_pubkey(), internal});
   std::lock_guard lock(mu_);
   map_[id] = key;
+  internal_[set_id] = internal;
   if (++inserts_since_purge_ > 4096 && inserts_since_purge_ > map_.size()) {
     std::erase_if(map_, [](const auto& kv) { return kv.second.expired(); });
+    std::erase_if(internal_, [](const auto& kv) { return kv.second.expired(); });
     inserts_since_purge_ = 0;
   }
   return std::shared_ptr<const AggregateKey>(key);

@@ -29,8 +29,9 @@ struct AggregateKey {
   crypto::musig::KeyAggContext tweaked;   // with the taproot tweak: signs key-path spends
   btc::TaprootOutput output;
 
-  const Bytes& script_pubkey() const { return script; }
-  Bytes script;
+  Bytes script;  // the P2TR scriptPubKey
+  // Keeps the shared untweaked context alive while any output uses it.
+  std::shared_ptr<const crypto::musig::KeyAggContext> internal_owner;
 };
 
 class KeyCache {
@@ -50,6 +51,7 @@ class KeyCache {
   };
   mutable std::mutex mu_;
   std::unordered_map<Bytes32, std::weak_ptr<const AggregateKey>, Hash> map_;
+  std::unordered_map<Bytes32, std::weak_ptr<const crypto::musig::KeyAggContext>, Hash> internal_;
   size_t inserts_since_purge_ = 0;
 };
 
