@@ -32,6 +32,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "util/bytes.h"
 
@@ -128,6 +129,19 @@ class Database {
   std::string path_;
   std::map<std::string, std::unique_ptr<Cached>, std::less<>> cache_;
 };
+
+// Steps `st` to its end and returns `read_row(st)` of every row, in order;
+// `read_row` returns Expected<T>. Stops at the first error.
+template <class T, class ReadRow>
+Expected<std::vector<T>> collect(Statement& st, ReadRow read_row) {
+  std::vector<T> out;
+  while (true) {
+    LADDER_ASSIGN(bool row, st.step());
+    if (!row) return out;
+    LADDER_ASSIGN(T value, read_row(st));
+    out.push_back(std::move(value));
+  }
+}
 
 // The Error for a SQLite result code (see the codes above).
 Error sqlite_error(int rc, std::string_view doing, std::string_view detail);

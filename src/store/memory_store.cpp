@@ -4,62 +4,55 @@
 
 namespace ladder::store {
 
+template <class V>
+std::optional<V> MemoryStore::exchange(Tables<V>& tables, std::string_view kind, ByteView id,
+                                       std::optional<V> value) {
+  auto t = tables.find(kind);
+  if (t == tables.end()) {
+    if (!value) return std::nullopt;
+    t = tables.emplace(std::string(kind), std::map<Bytes, V, ByteLess>{}).first;
+  }
+  auto& table = t->second;
+  auto it = table.find(id);
+  if (it == table.end()) {
+    if (value) table.emplace(to_bytes(id), std::move(*value));
+    return std::nullopt;
+  }
+  std::optional<V> old(std::move(it->second));
+  if (value) it->second = std::move(*value);
+  else table.erase(it);
+  return old;
+}
+
+template <class V>
+const V* MemoryStore::find(const Tables<V>& tables, std::string_view kind, ByteView id) {
+  auto t = tables.find(kind);
+  if (t == tables.end()) return nullptr;
+  auto it = t->second.find(id);
+  return it == t->second.end() ? nullptr : &it->second;
+}
+
 class MemoryStore::Writer final : public StepWriter {
  public:
-  explicit Writer(MemoryStore& s) : s_(s) {}
-
-  Expected<std::optional<Record>> get(std::string_view kind, ByteView id) override { return s_.get(kind, id); }
-  Expected<std::optional<SecretBytes>> get_secret(std::string_view kind, ByteView id) override {
-    return s_.get_secret(kind, id);
-  }
+  explicit Writer(MemoryStore& s) : StepWriter(s), s_(s) {}
 
  protected:
   Expected<uint64_t> do_put(std::string_view kind, ByteView id, ByteView value) override {
-    auto& table = s_.records_[std::string(kind)];
-    auto it = table.find(id);
-    if (it == table.end()) {
-      s_.undo_.push_back(UndoRecord{std::string(kind), to_bytes(id), std::nullopt});
-      table.emplace(to_bytes(id), Record{1, to_bytes(value)});
-      return uint64_t{1};
-    }
-    s_.undo_.push_back(UndoRecord{std::string(kind), to_bytes(id), it->second});
-    it->second = Record{it->second.revision + 1, to_bytes(value)};
-    return it->second.revision;
+    const Record* current = find(s_.records_, kind, id);
+    uint64_t revision = current ? current->revision + 1 : 1;
+    set<Record>(s_.records_, kind, id, Record{revision, to_bytes(value)});
+    return revision;
   }
-
   Expected<bool> do_erase(std::string_view kind, ByteView id) override {
-    auto t = s_.records_.find(kind);
-    if (t == s_.records_.end()) return false;
-    auto it = t->second.find(id);
-    if (it == t->second.end()) return false;
-    s_.undo_.push_back(UndoRecord{std::string(kind), to_bytes(id), std::move(it->second)});
-    t->second.erase(it);
-    return true;
+    return set<Record>(s_.records_, kind, id, std::nullopt);
   }
-
   Status do_put_secret(std::string_view kind, ByteView id, ByteView secret) override {
-    auto& table = s_.secrets_[std::string(kind)];
-    auto it = table.find(id);
-    if (it == table.end()) {
-      s_.undo_.push_back(UndoSecret{std::string(kind), to_bytes(id), std::nullopt});
-      table.emplace(to_bytes(id), SecretBytes(secret));
-    } else {
-      s_.undo_.push_back(UndoSecret{std::string(kind), to_bytes(id), std::move(it->second)});
-      it->second = SecretBytes(secret);
-    }
+    set<SecretBytes>(s_.secrets_, kind, id, SecretBytes(secret));
     return ok();
   }
-
   Expected<bool> do_erase_secret(std::string_view kind, ByteView id) override {
-    auto t = s_.secrets_.find(kind);
-    if (t == s_.secrets_.end()) return false;
-    auto it = t->second.find(id);
-    if (it == t->second.end()) return false;
-    s_.undo_.push_back(UndoSecret{std::string(kind), to_bytes(id), std::move(it->second)});
-    t->second.erase(it);
-    return true;
+    return set<SecretBytes>(s_.secrets_, kind, id, std::nullopt);
   }
-
   Expected<uint64_t> do_append(std::string_view log, ByteView value) override {
     auto& entries = s_.logs_[std::string(log)];
     s_.undo_.push_back(UndoAppend{std::string(log)});
@@ -68,6 +61,14 @@ class MemoryStore::Writer final : public StepWriter {
   }
 
  private:
+  // Writes the cell and remembers its old value; true if there was one.
+  template <class V>
+  bool set(Tables<V>& tables, std::string_view kind, ByteView id, std::optional<V> value) {
+    std::optional<V> old = exchange(tables, kind, id, std::move(value));
+    bool existed = old.has_value();
+    s_.undo_.push_back(UndoCell<V>{std::string(kind), to_bytes(id), std::move(old)});
+    return existed;
+  }
   MemoryStore& s_;
 };
 
@@ -92,14 +93,10 @@ Status MemoryStore::step(const StepFn& fn) {
 
 void MemoryStore::roll_back() {
   for (auto u = undo_.rbegin(); u != undo_.rend(); ++u) {
-    if (auto* r = std::get_if<UndoRecord>(&*u)) {
-      auto& table = records_[r->kind];
-      if (r->old) table.insert_or_assign(r->id, std::move(*r->old));
-      else table.erase(r->id);
-    } else if (auto* s = std::get_if<UndoSecret>(&*u)) {
-      auto& table = secrets_[s->kind];
-      if (s->old) table.insert_or_assign(s->id, std::move(*s->old));
-      else table.erase(s->id);
+    if (auto* r = std::get_if<UndoCell<Record>>(&*u)) {
+      exchange(records_, r->kind, r->id, std::move(r->old));
+    } else if (auto* s = std::get_if<UndoCell<SecretBytes>>(&*u)) {
+      exchange(secrets_, s->kind, s->id, std::move(s->old));
     } else {
       logs_[std::get<UndoAppend>(*u).log].pop_back();
     }
@@ -107,19 +104,13 @@ void MemoryStore::roll_back() {
 }
 
 Expected<std::optional<Record>> MemoryStore::get(std::string_view kind, ByteView id) {
-  auto t = records_.find(kind);
-  if (t == records_.end()) return std::optional<Record>{};
-  auto it = t->second.find(id);
-  if (it == t->second.end()) return std::optional<Record>{};
-  return std::optional<Record>{it->second};
+  const Record* r = find(records_, kind, id);
+  return r ? std::optional<Record>{*r} : std::nullopt;
 }
 
 Expected<std::optional<SecretBytes>> MemoryStore::get_secret(std::string_view kind, ByteView id) {
-  auto t = secrets_.find(kind);
-  if (t == secrets_.end()) return std::optional<SecretBytes>{};
-  auto it = t->second.find(id);
-  if (it == t->second.end()) return std::optional<SecretBytes>{};
-  return std::optional<SecretBytes>{it->second.clone()};
+  const SecretBytes* s = find(secrets_, kind, id);
+  return s ? std::optional<SecretBytes>{s->clone()} : std::nullopt;
 }
 
 Expected<std::vector<RecordEntry>> MemoryStore::list(std::string_view kind) {

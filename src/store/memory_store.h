@@ -43,24 +43,29 @@ class MemoryStore : public RecordStore {
 
  private:
   class Writer;
-  struct UndoRecord {
+  template <class V>
+  using Tables = std::map<std::string, std::map<Bytes, V, ByteLess>, std::less<>>;
+  // What a write replaced, to put back if the step fails.
+  template <class V>
+  struct UndoCell {
     std::string kind;
     Bytes id;
-    std::optional<Record> old;
-  };
-  struct UndoSecret {
-    std::string kind;
-    Bytes id;
-    std::optional<SecretBytes> old;
+    std::optional<V> old;
   };
   struct UndoAppend {
     std::string log;
   };
-  using Undo = std::variant<UndoRecord, UndoSecret, UndoAppend>;
+  using Undo = std::variant<UndoCell<Record>, UndoCell<SecretBytes>, UndoAppend>;
+  // Sets (kind, id) to `value`, or removes it if nullopt; returns what was
+  // there before.
+  template <class V>
+  static std::optional<V> exchange(Tables<V>& tables, std::string_view kind, ByteView id, std::optional<V> value);
+  template <class V>
+  static const V* find(const Tables<V>& tables, std::string_view kind, ByteView id);
   void roll_back();
 
-  std::map<std::string, std::map<Bytes, Record, ByteLess>, std::less<>> records_;
-  std::map<std::string, std::map<Bytes, SecretBytes, ByteLess>, std::less<>> secrets_;
+  Tables<Record> records_;
+  Tables<SecretBytes> secrets_;
   std::map<std::string, std::vector<Bytes>, std::less<>> logs_;
   std::vector<Undo> undo_;
   bool in_step_ = false;

@@ -74,9 +74,17 @@ class RecordReader {
 };
 
 // The writes of one step. Public calls record the first failure (see the
-// header comment); backends implement the do_* hooks.
+// header comment); backends implement the do_* hooks. Reads go to `reads`,
+// which sees the step's writes (the store itself, or a wrapped writer).
 class StepWriter : public RecordReader {
  public:
+  explicit StepWriter(RecordReader& reads) : reads_(reads) {}
+
+  Expected<std::optional<Record>> get(std::string_view kind, ByteView id) final { return reads_.get(kind, id); }
+  Expected<std::optional<SecretBytes>> get_secret(std::string_view kind, ByteView id) final {
+    return reads_.get_secret(kind, id);
+  }
+
   // Stores `value` under (kind, id); returns the new revision.
   Expected<uint64_t> put(std::string_view kind, ByteView id, ByteView value);
   // Removes the record; returns whether it existed.
@@ -99,6 +107,7 @@ class StepWriter : public RecordReader {
  private:
   template <class T>
   Expected<T> guard(Expected<T> r);
+  RecordReader& reads_;
   std::optional<Error> failure_;
 };
 

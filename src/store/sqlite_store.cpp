@@ -28,12 +28,7 @@ Bytes secret_row_key(std::string_view kind, ByteView id) {
 
 class SqliteStore::Writer final : public StepWriter {
  public:
-  explicit Writer(SqliteStore& s) : s_(s) {}
-
-  Expected<std::optional<Record>> get(std::string_view kind, ByteView id) override { return s_.get(kind, id); }
-  Expected<std::optional<SecretBytes>> get_secret(std::string_view kind, ByteView id) override {
-    return s_.get_secret(kind, id);
-  }
+  explicit Writer(SqliteStore& s) : StepWriter(s), s_(s) {}
 
  protected:
   Expected<uint64_t> do_put(std::string_view kind, ByteView id, ByteView value) override {
@@ -182,43 +177,35 @@ Expected<std::optional<SecretBytes>> SqliteStore::get_secret(std::string_view ki
 Expected<std::vector<RecordEntry>> SqliteStore::list(std::string_view kind) {
   LADDER_ASSIGN(Statement st, db_->prepare("SELECT id, revision, value FROM records WHERE kind = ?1 ORDER BY id"));
   st.bind_text(1, kind);
-  std::vector<RecordEntry> out;
-  while (true) {
-    LADDER_ASSIGN(bool row, st.step());
-    if (!row) return out;
-    LADDER_ASSIGN(Bytes id, st.blob(0));
-    LADDER_ASSIGN(int64_t revision, st.int64(1));
-    LADDER_ASSIGN(Bytes value, st.blob(2));
-    out.push_back({std::move(id), {static_cast<uint64_t>(revision), std::move(value)}});
-  }
+  return collect<RecordEntry>(st, [](Statement& row) -> Expected<RecordEntry> {
+    LADDER_ASSIGN(Bytes id, row.blob(0));
+    LADDER_ASSIGN(int64_t revision, row.int64(1));
+    LADDER_ASSIGN(Bytes value, row.blob(2));
+    return RecordEntry{std::move(id), {static_cast<uint64_t>(revision), std::move(value)}};
+  });
 }
 
 Expected<std::vector<SecretEntry>> SqliteStore::list_secrets(std::string_view kind) {
   LADDER_ASSIGN(const Cipher* cipher, this->cipher());
   LADDER_ASSIGN(Statement st, db_->prepare("SELECT id, sealed FROM secrets WHERE kind = ?1 ORDER BY id"));
   st.bind_text(1, kind);
-  std::vector<SecretEntry> out;
-  while (true) {
-    LADDER_ASSIGN(bool row, st.step());
-    if (!row) return out;
-    LADDER_ASSIGN(Bytes id, st.blob(0));
-    LADDER_ASSIGN(Bytes sealed, st.blob(1));
-    LADDER_ASSIGN(SecretBytes value, secrets_column(*cipher).open(secret_row_key(kind, id), sealed));
-    out.push_back({std::move(id), std::move(value)});
-  }
+  SecretColumn column = secrets_column(*cipher);
+  return collect<SecretEntry>(st, [&](Statement& row) -> Expected<SecretEntry> {
+    LADDER_ASSIGN(Bytes id, row.blob(0));
+    LADDER_ASSIGN(Bytes sealed, row.blob(1));
+    LADDER_ASSIGN(SecretBytes value, column.open(secret_row_key(kind, id), sealed));
+    return SecretEntry{std::move(id), std::move(value)};
+  });
 }
 
 Expected<std::vector<LogEntry>> SqliteStore::read_log(std::string_view log, uint64_t after) {
   LADDER_ASSIGN(Statement st, db_->prepare("SELECT seq, value FROM log_entries WHERE log = ?1 AND seq > ?2 ORDER BY seq"));
   st.bind_text(1, log).bind(2, static_cast<int64_t>(after));
-  std::vector<LogEntry> out;
-  while (true) {
-    LADDER_ASSIGN(bool row, st.step());
-    if (!row) return out;
-    LADDER_ASSIGN(int64_t seq, st.int64(0));
-    LADDER_ASSIGN(Bytes value, st.blob(1));
-    out.push_back({static_cast<uint64_t>(seq), std::move(value)});
-  }
+  return collect<LogEntry>(st, [](Statement& row) -> Expected<LogEntry> {
+    LADDER_ASSIGN(int64_t seq, row.int64(0));
+    LADDER_ASSIGN(Bytes value, row.blob(1));
+    return LogEntry{static_cast<uint64_t>(seq), std::move(value)};
+  });
 }
 
 Expected<uint64_t> SqliteStore::last_seq(std::string_view log) {

@@ -6,12 +6,7 @@ namespace ladder::store::testing {
 
 class FaultyStore::Writer final : public StepWriter {
  public:
-  Writer(FaultyStore& s, StepWriter& inner) : s_(s), inner_(inner) {}
-
-  Expected<std::optional<Record>> get(std::string_view kind, ByteView id) override { return inner_.get(kind, id); }
-  Expected<std::optional<SecretBytes>> get_secret(std::string_view kind, ByteView id) override {
-    return inner_.get_secret(kind, id);
-  }
+  Writer(FaultyStore& s, StepWriter& inner) : StepWriter(inner), s_(s), inner_(inner) {}
 
  protected:
   Expected<uint64_t> do_put(std::string_view kind, ByteView id, ByteView value) override {
