@@ -56,11 +56,9 @@ Sha256 Sha256::tagged(std::string_view tag) {
   return h;
 }
 
-Bytes32 sha256(ByteView data) {
-  Bytes32 out;
-  SHA256(data.data(), data.size(), out.data());
-  return out;
-}
+// Through the incremental hasher: OpenSSL 3's one-shot SHA256() fetches the
+// algorithm and allocates an EVP context on every call.
+Bytes32 sha256(ByteView data) { return Sha256().write(data).finalize(); }
 
 Bytes32 sha256d(ByteView data) {
   Bytes32 once = sha256(data);
