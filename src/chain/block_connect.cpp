@@ -18,10 +18,10 @@ Status EmbeddedChain::connect_block(const Block& block, bool verify_scripts) {
   std::vector<TxFacts> facts;
   facts.reserve(block.txs.size());
   for (const auto& tx : block.txs) facts.push_back(tx_facts(tx));
-  return connect(std::make_shared<const Block>(block), std::move(facts), verify_scripts);
+  return connect(std::make_shared<const Block>(block), std::move(facts), verify_scripts ? Origin::external : Origin::replay);
 }
 
-Status EmbeddedChain::connect(std::shared_ptr<const Block> block, std::vector<TxFacts> facts, bool verify_scripts) {
+Status EmbeddedChain::connect(std::shared_ptr<const Block> block, std::vector<TxFacts> facts, Origin origin) {
   const BlockHeader& h = block->header;
   const int new_height = height() + 1;
   if (h.prev_hash != tip().hash) return block_error("bad-prevblk", "block does not build on the tip");
@@ -56,7 +56,7 @@ Status EmbeddedChain::connect(std::shared_ptr<const Block> block, std::vector<Tx
 
   BlockUndo undo;
   std::vector<btc::Amount> fees;
-  LADDER_TRY(connect_txs(*block, facts, new_height, median_time_past(), verify_scripts, undo, fees));
+  LADDER_TRY(connect_txs(*block, facts, new_height, median_time_past(), origin, undo, fees));
 
   BlockRecord rec;
   rec.block = std::move(block);
@@ -74,7 +74,7 @@ Status EmbeddedChain::connect(std::shared_ptr<const Block> block, std::vector<Tx
 }
 
 Status EmbeddedChain::connect_txs(const Block& block, const std::vector<TxFacts>& facts, int height, int64_t prev_mtp,
-                                  bool verify_scripts, BlockUndo& undo, std::vector<btc::Amount>& fees) {
+                                  Origin origin, BlockUndo& undo, std::vector<btc::Amount>& fees) {
   // Applies txs one by one; on failure rolls back what was applied.
   size_t applied = 0;
   auto rollback = [&] {
@@ -97,7 +97,7 @@ Status EmbeddedChain::connect_txs(const Block& block, const std::vector<TxFacts>
     const auto& tx = block.txs[t];
     if (t > 0) {
       Status s = [&]() -> Status {
-        LADDER_TRY(btc::check_transaction(tx));
+        if (origin == Origin::external) LADDER_TRY(btc::check_transaction(tx));
         if (!is_final_tx(tx, height, prev_mtp)) return block_error("bad-txns-nonfinal", "non-final transaction");
         coins.assign(tx.vin.size(), nullptr);
         coin_heights.assign(tx.vin.size(), 0);
@@ -110,7 +110,7 @@ Status EmbeddedChain::connect_txs(const Block& block, const std::vector<TxFacts>
         if (!check_sequence_locks(tx, coin_heights, mtp, height, prev_mtp))
           return block_error("bad-txns-nonfinal", "contains a non-BIP68-final transaction");
         LADDER_ASSIGN(fees[t], check_tx_inputs(tx, coins, height, params_.coinbase_maturity));
-        if (verify_scripts) {
+        if (origin != Origin::replay) {
           auto cached = script_cache_.find(facts[t].wtxid);
           bool done = cached != script_cache_.end() &&
                       (cached->second & btc::MANDATORY_SCRIPT_VERIFY_FLAGS) == btc::MANDATORY_SCRIPT_VERIFY_FLAGS;

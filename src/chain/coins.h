@@ -24,6 +24,14 @@ struct TxidHasher {
   }
 };
 
+struct Bytes32Hasher {
+  size_t operator()(const Bytes32& b) const {
+    size_t h;
+    std::memcpy(&h, b.data(), sizeof(h));
+    return h;
+  }
+};
+
 struct OutPointHasher {
   size_t operator()(const btc::OutPoint& o) const { return TxidHasher{}(o.txid) ^ (static_cast<size_t>(o.n) * 0x9e3779b97f4a7c15ULL); }
 };

@@ -6,14 +6,19 @@
 
 namespace ladder::chain {
 
+Bytes32 hash256(ByteView data) {
+  Bytes32 once = crypto::Sha256().write(data).finalize();
+  return crypto::Sha256().write(once).finalize();
+}
+
 TxFacts tx_facts(const btc::Transaction& tx) {
   TxFacts f;
   Bytes base = tx.serialize(false);
-  f.txid = btc::Txid{crypto::sha256d(base)};
+  f.txid = btc::Txid{hash256(base)};
   f.base_size = base.size();
   if (tx.has_witness()) {
     Bytes full = tx.serialize(true);
-    f.wtxid = crypto::sha256d(full);
+    f.wtxid = hash256(full);
     f.total_size = full.size();
   } else {
     f.wtxid = f.txid.bytes;

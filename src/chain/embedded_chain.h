@@ -38,14 +38,6 @@
 
 namespace ladder::chain {
 
-struct Bytes32Hasher {
-  size_t operator()(const Bytes32& b) const {
-    size_t h;
-    std::memcpy(&h, b.data(), sizeof(h));
-    return h;
-  }
-};
-
 // A block of the active chain or a stale one, with what was learned
 // connecting it.
 struct BlockRecord {
@@ -164,17 +156,23 @@ class EmbeddedChain {
     std::vector<btc::Txid> conflicts;  // direct conflicts to evict (with descendants)
   };
 
+  // Where a block's txs come from decides which checks are already done:
+  // mempool txs passed the context-free checks and had their scripts
+  // verified at acceptance; stored blocks were fully validated when first
+  // connected.
+  enum class Origin { external, mempool, replay };
+
   Expected<AcceptPlan> plan_accept(const btc::Transaction& tx) const;
   Status check_replacement(const AcceptPlan& plan, bool sibling_eviction) const;
   Status check_package_limits(const MempoolEntry& e, const std::set<btc::Txid>& ancestors) const;
-  Status connect(std::shared_ptr<const Block> block, std::vector<TxFacts> facts, bool verify_scripts);
-  Status connect_txs(const Block& block, const std::vector<TxFacts>& facts, int height, int64_t prev_mtp,
-                     bool verify_scripts, BlockUndo& undo, std::vector<btc::Amount>& fees);
+  Status connect(std::shared_ptr<const Block> block, std::vector<TxFacts> facts, Origin origin);
+  Status connect_txs(const Block& block, const std::vector<TxFacts>& facts, int height, int64_t prev_mtp, Origin origin,
+                     BlockUndo& undo, std::vector<btc::Amount>& fees);
   std::vector<std::shared_ptr<const btc::Transaction>> disconnect_tip();
   void remove_for_block(const BlockRecord& rec);
   void resubmit(const std::vector<std::shared_ptr<const btc::Transaction>>& disconnected);
   Expected<Bytes32> mine_one(std::vector<std::shared_ptr<const btc::Transaction>> txs, std::vector<TxFacts> facts,
-                             btc::Amount fees, ByteView coinbase_script);
+                             btc::Amount fees, ByteView coinbase_script, Origin origin);
   int64_t mtp_at(int h) const { return active_.at(static_cast<size_t>(h)).mtp; }
   int64_t compute_mtp(uint32_t new_time) const;
 

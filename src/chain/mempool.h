@@ -12,6 +12,7 @@
 #include <memory>
 #include <set>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "btc/tx.h"
@@ -69,7 +70,7 @@ class Mempool {
   void erase(const btc::Txid& txid);
   std::unordered_map<btc::Txid, MempoolEntry, TxidHasher> entries_;
   std::unordered_map<btc::OutPoint, btc::Txid, OutPointHasher> spenders_;
-  std::set<Bytes32> wtxids_;
+  std::unordered_set<Bytes32, Bytes32Hasher> wtxids_;
   uint64_t next_sequence_ = 0;
   int64_t total_vsize_ = 0;
   btc::Amount total_fee_ = 0;

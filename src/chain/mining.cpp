@@ -11,7 +11,7 @@ constexpr int64_t kCoinbaseWeightReserve = 4000;
 }
 
 Expected<Bytes32> EmbeddedChain::mine_one(std::vector<std::shared_ptr<const btc::Transaction>> txs, std::vector<TxFacts> facts,
-                                          btc::Amount fees, ByteView coinbase_script) {
+                                          btc::Amount fees, ByteView coinbase_script, Origin origin) {
   const int h = height() + 1;
   auto block = std::make_shared<Block>();
   block->header.prev_hash = tip().hash;
@@ -31,7 +31,7 @@ Expected<Bytes32> EmbeddedChain::mine_one(std::vector<std::shared_ptr<const btc:
   for (const auto& f : facts) leaves.push_back(f.txid.bytes);
   block->header.merkle_root = merkle_root(std::move(leaves));
   while (!check_proof_of_work(block->header.hash(), block->header.bits)) ++block->header.nonce;
-  LADDER_TRY(connect(std::move(block), std::move(facts), true));
+  LADDER_TRY(connect(std::move(block), std::move(facts), origin));
   now_ = std::max<int64_t>(now_, tip().block->header.time) + params_.block_interval_seconds;
   return tip().hash;
 }
@@ -48,7 +48,7 @@ Expected<std::vector<Bytes32>> EmbeddedChain::mine(int n, ByteView coinbase_scri
       facts.push_back(e->facts);
       fees += e->fee;
     }
-    LADDER_ASSIGN(Bytes32 hash, mine_one(std::move(txs), std::move(facts), fees, coinbase_script));
+    LADDER_ASSIGN(Bytes32 hash, mine_one(std::move(txs), std::move(facts), fees, coinbase_script, Origin::mempool));
     hashes.push_back(hash);
   }
   return hashes;
@@ -82,7 +82,7 @@ Expected<Bytes32> EmbeddedChain::mine_block_with(const std::vector<btc::Transact
     ptrs.push_back(std::make_shared<const btc::Transaction>(tx));
     facts.push_back(f);
   }
-  return mine_one(std::move(ptrs), std::move(facts), fees, coinbase_script);
+  return mine_one(std::move(ptrs), std::move(facts), fees, coinbase_script, Origin::external);
 }
 
 Status EmbeddedChain::invalidate(int depth) {

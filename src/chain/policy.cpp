@@ -60,7 +60,7 @@ btc::Amount dust_threshold(const btc::TxOut& out, int64_t dust_relay_fee_per_kvb
   int64_t size = 8 + static_cast<int64_t>(compact_size_len(out.script_pubkey.size()) + out.script_pubkey.size());
   // The size of the input that will spend it: outpoint, scriptSig length,
   // sequence, plus a P2PKH signature or a witness discounted by 4.
-  if (btc::witness_program(out.script_pubkey)) size += 32 + 4 + 1 + (107 / btc::WITNESS_SCALE_FACTOR) + 4;
+  if (witness_program_view(out.script_pubkey)) size += 32 + 4 + 1 + (107 / btc::WITNESS_SCALE_FACTOR) + 4;
   else size += 32 + 4 + 1 + 107 + 4;
   return fee_for(dust_relay_fee_per_kvb, size);
 }
@@ -117,16 +117,17 @@ Status check_witness_standard(const btc::Transaction& tx, std::span<const Coin* 
   for (size_t i = 0; i < tx.vin.size(); ++i) {
     const auto& wit = tx.vin[i].witness;
     if (wit.empty()) continue;
-    Bytes prev = coins[i]->out.script_pubkey;
+    ByteView prev = coins[i]->out.script_pubkey;
     if (btc::is_p2a(prev)) return fail(i, "witness on a P2A spend");
     bool p2sh = false;
+    std::optional<Bytes> redeem;
     if (is_pay_to_script_hash(prev)) {
-      auto redeem = last_push(tx.vin[i].script_sig);
+      redeem = last_push(tx.vin[i].script_sig);
       if (!redeem) return fail(i, "P2SH witness spend without a redeem script");
-      prev = std::move(*redeem);
+      prev = *redeem;
       p2sh = true;
     }
-    auto wp = btc::witness_program(prev);
+    auto wp = witness_program_view(prev);
     if (!wp) return fail(i, "witness on a non-witness output");
     if (wp->version == 0 && wp->program.size() == 32) {
       if (wit.back().size() > kMaxP2wshScriptSize) return fail(i, "P2WSH script larger than 3600 bytes");

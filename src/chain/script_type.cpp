@@ -25,6 +25,13 @@ const char* output_type_name(OutputType t) {
   return "nonstandard";
 }
 
+std::optional<WitnessProgramView> witness_program_view(ByteView s) {
+  if (s.size() < 4 || s.size() > 42) return std::nullopt;
+  if (s[0] != OP_0 && (s[0] < OP_1 || s[0] > OP_16)) return std::nullopt;
+  if (static_cast<size_t>(s[1]) + 2 != s.size()) return std::nullopt;
+  return WitnessProgramView{s[0] == OP_0 ? 0 : s[0] - OP_1 + 1, s.subspan(2)};
+}
+
 bool is_pay_to_script_hash(ByteView s) {
   return s.size() == 23 && s[0] == OP_HASH160 && s[1] == 0x14 && s[22] == OP_EQUAL;
 }
@@ -77,7 +84,7 @@ OutputType classify_multisig(ByteView s, int* required, int* keys) {
 
 OutputType classify(ByteView s, int* required, int* keys) {
   if (is_pay_to_script_hash(s)) return OutputType::scripthash;
-  if (auto wp = witness_program(s)) {
+  if (auto wp = witness_program_view(s)) {
     if (wp->version == 0 && wp->program.size() == 20) return OutputType::witness_v0_keyhash;
     if (wp->version == 0 && wp->program.size() == 32) return OutputType::witness_v0_scripthash;
     if (wp->version == 1 && wp->program.size() == 32) return OutputType::witness_v1_taproot;

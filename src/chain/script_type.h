@@ -27,7 +27,14 @@ enum class OutputType {
 
 const char* output_type_name(OutputType t);  // Core's names ("witness_v1_taproot", "anchor", ...)
 
-// Witness programs and P2A: see btc/standard_scripts.h.
+// A witness program seen in place (btc::witness_program copies it): the
+// version and the program bytes, a view into `script`.
+struct WitnessProgramView {
+  int version = 0;
+  ByteView program;
+};
+std::optional<WitnessProgramView> witness_program_view(ByteView script);
+
 bool is_pay_to_script_hash(ByteView script);
 bool is_push_only(ByteView script);
 
