@@ -9,6 +9,8 @@
 // lends the cached statement out and the Statement resets it (and clears its
 // bindings) when it goes out of scope. Asking for a statement that is already
 // lent out prepares a private copy, so nested use of one SQL text is safe.
+// The cache is keyed by the SQL text and never shrinks: pass constant SQL
+// with parameters, not SQL built from values.
 //
 // Errors are values, never exceptions (codes are stable):
 //   "store.open"       the file cannot be opened or created;
@@ -22,7 +24,8 @@
 //   "store.sql"        anything else, e.g. malformed SQL (a programmer error
 //                      that only shows at run time, so it is still a value).
 //
-// Ownership: a Statement borrows its Database and must not outlive it.
+// Ownership: a Statement borrows its Database and must not outlive it
+// (destroying a Database with Statements still lent out is a programmer error).
 // Thread-safety: a Database and its Statements belong to one thread at a time.
 #pragma once
 
