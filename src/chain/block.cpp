@@ -3,7 +3,6 @@
 #include <optional>
 
 #include "btc/script.h"
-#include "chain/consensus.h"
 #include "crypto/hash.h"
 #include "util/serialize.h"
 
@@ -25,7 +24,7 @@ Bytes BlockHeader::serialize() const {
   return w.take();
 }
 
-Bytes32 BlockHeader::hash() const { return hash256(serialize()); }
+Bytes32 BlockHeader::hash() const { return crypto::sha256d(serialize()); }
 
 Bytes Block::serialize(bool with_witness) const {
   Writer w;
@@ -76,7 +75,7 @@ Bytes32 merkle_root(std::vector<Bytes32> leaves) {
     for (size_t i = 0; i < leaves.size() / 2; ++i) {
       std::copy(leaves[2 * i].begin(), leaves[2 * i].end(), buf);
       std::copy(leaves[2 * i + 1].begin(), leaves[2 * i + 1].end(), buf + 32);
-      leaves[i] = hash256(ByteView(buf, 64));
+      leaves[i] = crypto::sha256d(ByteView(buf, 64));
     }
     leaves.resize(leaves.size() / 2);
   }
@@ -133,7 +132,7 @@ Bytes32 compute_witness_commitment(std::vector<Bytes32> wtxids) {
   Bytes32 root = merkle_root(std::move(wtxids));
   uint8_t buf[64] = {};
   std::copy(root.begin(), root.end(), buf);  // reserved value: 32 zero bytes
-  return hash256(ByteView(buf, 64));
+  return crypto::sha256d(ByteView(buf, 64));
 }
 
 namespace {

@@ -3,26 +3,36 @@
 #include <algorithm>
 
 #include "crypto/hash.h"
+#include "util/serialize.h"
 
 namespace ladder::chain {
 
-Bytes32 hash256(ByteView data) {
-  Bytes32 once = crypto::Sha256().write(data).finalize();
-  return crypto::Sha256().write(once).finalize();
-}
-
 TxFacts tx_facts(const btc::Transaction& tx) {
   TxFacts f;
-  Bytes base = tx.serialize(false);
-  f.txid = btc::Txid{hash256(base)};
-  f.base_size = base.size();
-  if (tx.has_witness()) {
-    Bytes full = tx.serialize(true);
-    f.wtxid = hash256(full);
-    f.total_size = full.size();
-  } else {
+  const Bytes full = tx.serialize(true);
+  f.total_size = full.size();
+  if (!tx.has_witness()) {
+    f.txid = btc::Txid{crypto::sha256d(full)};
     f.wtxid = f.txid.bytes;
-    f.total_size = f.base_size;
+    f.base_size = f.total_size;
+  } else {
+    // The legacy serialization is the extended one without the marker and
+    // flag (bytes 4 and 5) and the witnesses (just before the locktime), so
+    // one serialization serves both hashes.
+    size_t witness_bytes = 0;
+    for (const auto& in : tx.vin) {
+      witness_bytes += compact_size_len(in.witness.size());
+      for (const auto& item : in.witness) witness_bytes += compact_size_len(item.size()) + item.size();
+    }
+    f.base_size = full.size() - 2 - witness_bytes;
+    const ByteView v(full);
+    Bytes32 once = crypto::Sha256()
+                       .write(v.first(4))
+                       .write(v.subspan(6, f.base_size - 8))
+                       .write(v.last(4))
+                       .finalize();
+    f.txid = btc::Txid{crypto::sha256(once)};
+    f.wtxid = crypto::sha256d(full);
   }
   f.weight = static_cast<int64_t>(f.base_size) * (btc::WITNESS_SCALE_FACTOR - 1) + static_cast<int64_t>(f.total_size);
   f.vsize = (f.weight + btc::WITNESS_SCALE_FACTOR - 1) / btc::WITNESS_SCALE_FACTOR;

@@ -19,10 +19,6 @@
 
 namespace ladder::chain {
 
-// Double SHA-256 through the allocation-free incremental hasher: the hot
-// path of txids and merkle trees (crypto::sha256d goes through EVP).
-Bytes32 hash256(ByteView data);
-
 // What is computed once per transaction and reused everywhere after.
 struct TxFacts {
   btc::Txid txid;

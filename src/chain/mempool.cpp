@@ -151,12 +151,15 @@ std::vector<const MempoolEntry*> Mempool::select_for_block(int64_t max_weight) c
     if (fee_rate_greater(b.fee, b.vsize, a.fee, a.vsize)) return false;
     return a.e->sequence < b.e->sequence;
   });
-  std::set<btc::Txid> chosen;
+  std::unordered_set<btc::Txid, TxidHasher> chosen;
+  chosen.reserve(scores.size());
   std::vector<const MempoolEntry*> out;
+  out.reserve(scores.size());
   int64_t weight = 0;
+  std::vector<const MempoolEntry*> package;
   for (const auto& s : scores) {
     if (chosen.count(s.e->facts.txid)) continue;
-    std::vector<const MempoolEntry*> package;
+    package.clear();
     if (!s.e->parents.empty()) {
       for (const auto& a : ancestors_of(s.e->parents))
         if (!chosen.count(a)) package.push_back(&entries_.at(a));
