@@ -1,6 +1,7 @@
 #include "bench/runner.h"
 
 #include <benchmark/benchmark.h>
+#include <malloc.h>
 #include <sys/utsname.h>
 
 #include <algorithm>
@@ -30,6 +31,7 @@ class Collector : public benchmark::BenchmarkReporter {
  public:
   struct Samples {
     std::vector<double> seconds;
+    std::vector<double> cpu_seconds;
     std::map<std::string, double> counters;
   };
   bool ReportContext(const Context&) override { return true; }
@@ -45,6 +47,7 @@ class Collector : public benchmark::BenchmarkReporter {
       if (std::find(order.begin(), order.end(), name) == order.end()) order.push_back(name);
       double per_iter = r.real_accumulated_time / static_cast<double>(std::max<int64_t>(1, r.iterations));
       s.seconds.push_back(per_iter);
+      s.cpu_seconds.push_back(r.cpu_accumulated_time / static_cast<double>(std::max<int64_t>(1, r.iterations)));
       for (const auto& [k, c] : r.counters) s.counters[k] = c.value;
       if (!quiet) std::cerr << "  " << name << ": " << per_iter * 1e6 << " us\n";
     }
@@ -98,6 +101,7 @@ double peak_rss_mb() {
 }
 
 bool reset_peak_rss() {
+  malloc_trim(0);  // return freed heap first, so the mark starts from what is live
   std::ofstream f("/proc/self/clear_refs");
   if (!f) return false;
   f << "5";
@@ -115,9 +119,13 @@ int run(const std::string& suite, const Options& opts, std::ostream& out) {
   it->second.registrar(opts);
 
   std::string reps = "--benchmark_repetitions=" + std::to_string(opts.repetitions);
-  std::string filter = "--benchmark_filter=^" + suite + "/";
-  const char* argv_c[] = {"ladder-bench", reps.c_str(), filter.c_str()};
-  int argc = 3;
+  // --param filter=REGEX narrows the suite to matching case names.
+  auto pf = opts.params.find("filter");
+  std::string filter = "--benchmark_filter=^" + suite + "/" + (pf == opts.params.end() ? "" : ".*" + pf->second);
+  // Interleave repetitions of different cases so that load drifting during
+  // the run affects a Ladder operation and its raw floor alike.
+  const char* argv_c[] = {"ladder-bench", reps.c_str(), filter.c_str(), "--benchmark_enable_random_interleaving=true"};
+  int argc = 4;
   benchmark::Initialize(&argc, const_cast<char**>(argv_c));
 
   Collector collector;
@@ -125,10 +133,13 @@ int run(const std::string& suite, const Options& opts, std::ostream& out) {
   benchmark::RunSpecifiedBenchmarks(&collector);
   benchmark::ClearRegisteredBenchmarks();
 
+  // Floors and ratios use CPU time: these cases are single-threaded, and CPU
+  // time is what other processes on a shared machine disturb least. Wall
+  // time is reported beside it.
   std::map<std::string, double> raw;
   const std::string raw_prefix = suite + "/raw/";
   for (const auto& name : collector.order)
-    if (name.rfind(raw_prefix, 0) == 0) raw[name.substr(raw_prefix.size())] = median(collector.samples[name].seconds);
+    if (name.rfind(raw_prefix, 0) == 0) raw[name.substr(raw_prefix.size())] = median(collector.samples[name].cpu_seconds);
 
   nlohmann::ordered_json results = nlohmann::ordered_json::array();
   for (const auto& name : collector.order) {
@@ -136,7 +147,9 @@ int run(const std::string& suite, const Options& opts, std::ostream& out) {
     nlohmann::ordered_json r;
     r["name"] = name.substr(suite.size() + 1);
     double med = median(s.seconds);
+    double cpu = median(s.cpu_seconds);
     r["median_seconds"] = med;
+    r["cpu_median_seconds"] = cpu;
     double floor = 0;
     nlohmann::ordered_json floor_ops = nlohmann::ordered_json::object();
     bool has_floor = false, floor_complete = true;
@@ -151,7 +164,7 @@ int run(const std::string& suite, const Options& opts, std::ostream& out) {
     }
     if (has_floor && floor_complete) {
       r["floor_seconds"] = floor;
-      r["ratio"] = floor > 0 ? med / floor : 0.0;
+      r["ratio"] = floor > 0 ? cpu / floor : 0.0;
     }
     if (med > 0) r["per_second"] = (s.counters.count("items") ? s.counters.at("items") : 1.0) / med;
     if (has_floor) r["floor_ops"] = floor_ops;
@@ -171,7 +184,8 @@ int run(const std::string& suite, const Options& opts, std::ostream& out) {
     out << doc.dump(2) << '\n';
   } else {
     out << "suite " << suite << " on " << machine_description() << "\n";
-    out << std::left << std::setw(44) << "name" << std::right << std::setw(14) << "median" << std::setw(14) << "floor"
+    out << std::left << std::setw(44) << "name" << std::right << std::setw(14) << "median" << std::setw(14) << "cpu"
+        << std::setw(14) << "floor"
         << std::setw(9) << "ratio" << std::setw(14) << "per second" << '\n';
     auto fmt_time = [](double s) {
       std::ostringstream o;
@@ -183,7 +197,7 @@ int run(const std::string& suite, const Options& opts, std::ostream& out) {
     };
     for (const auto& r : results) {
       out << std::left << std::setw(44) << r["name"].get<std::string>() << std::right << std::setw(14)
-          << fmt_time(r["median_seconds"].get<double>());
+          << fmt_time(r["median_seconds"].get<double>()) << std::setw(14) << fmt_time(r["cpu_median_seconds"].get<double>());
       if (r.contains("floor_seconds")) {
         std::ostringstream ratio;
         ratio << std::fixed << std::setprecision(2) << r["ratio"].get<double>() << "x";

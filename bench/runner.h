@@ -7,8 +7,11 @@
 // operation's median next to the "floor" (sum of count × median raw cost,
 // all measured in the same run) and the ratio of the two. A counter named
 // "peak_rss_mb" is reported as such; every other counter is passed through.
+// Repetitions of all cases are interleaved; medians are reported in wall
+// time ("median_seconds") and CPU time ("cpu_median_seconds"), and floors and
+// ratios use CPU time (single-threaded cases on a shared, loaded machine).
 //
-// Output (JSON): {"suite", "machine", "results": [{"name", "median_seconds",
+// Output (JSON): {"suite", "machine", "results": [{"name", "median_seconds", "cpu_median_seconds",
 // "floor_seconds", "ratio", "per_second", "peak_rss_mb", "floor_ops", ...}]}.
 #pragma once
 

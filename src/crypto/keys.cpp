@@ -34,6 +34,23 @@ Expected<PubKey> PubKey::parse(ByteView bytes) {
 
 PubKey PubKey::from_raw(const secp256k1_pubkey& raw) { return PubKey(raw, serialize(raw)); }
 
+Expected<PubKey> PubKey::parse_uncompressed(ByteView bytes) {
+  if (bytes.size() != 65)
+    return make_error("crypto.pubkey-length", "uncompressed public key must be 65 bytes, got " + std::to_string(bytes.size()));
+  if (bytes[0] != 0x04) return make_error("crypto.pubkey-invalid", "uncompressed public key must start with 0x04");
+  secp256k1_pubkey raw;
+  if (!secp256k1_ec_pubkey_parse(secp_context(), &raw, bytes.data(), bytes.size()))
+    return make_error("crypto.pubkey-invalid", "the point is not on the curve");
+  return from_raw(raw);
+}
+
+Bytes65 PubKey::uncompressed() const {
+  Bytes65 out;
+  size_t len = out.size();
+  secp256k1_ec_pubkey_serialize(secp_context(), out.data(), &len, &raw_, SECP256K1_EC_UNCOMPRESSED);
+  return out;
+}
+
 XOnlyPubKey PubKey::xonly() const { return XOnlyPubKey(has_even_y() ? *this : negated()); }
 
 PubKey PubKey::negated() const {

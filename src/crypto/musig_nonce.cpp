@@ -44,6 +44,24 @@ Expected<PubNonce> PubNonce::parse(ByteView bytes, int signer, std::string_view 
 
 Bytes66 PubNonce::bytes() const { return concat(r1_.bytes(), r2_.bytes()); }
 
+Expected<PubNonce> PubNonce::parse_uncompressed(ByteView bytes, int signer, std::string_view what) {
+  if (bytes.size() != 130)
+    return nonce_error(signer, what, "uncompressed public nonce must be 130 bytes, got " + std::to_string(bytes.size()));
+  auto r1 = PubKey::parse_uncompressed(bytes.first(65));
+  if (!r1) return nonce_error(signer, what, "first nonce point: " + r1.error().message);
+  auto r2 = PubKey::parse_uncompressed(bytes.subspan(65));
+  if (!r2) return nonce_error(signer, what, "second nonce point: " + r2.error().message);
+  return PubNonce(*r1, *r2);
+}
+
+std::array<uint8_t, 130> PubNonce::uncompressed_bytes() const {
+  std::array<uint8_t, 130> out;
+  auto a = r1_.uncompressed(), b = r2_.uncompressed();
+  std::copy(a.begin(), a.end(), out.begin());
+  std::copy(b.begin(), b.end(), out.begin() + 65);
+  return out;
+}
+
 Expected<AggNonce> AggNonce::parse(ByteView bytes, std::string_view what) {
   if (bytes.size() != 66)
     return nonce_error(-1, what, "aggregate nonce must be 66 bytes, got " + std::to_string(bytes.size()));

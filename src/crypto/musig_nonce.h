@@ -40,9 +40,14 @@ class PubNonce {
   // 66 bytes: two compressed points, neither infinity.
   static Expected<PubNonce> parse(ByteView bytes, int signer = -1, std::string_view what = "pubnonce");
 
+  // 130 bytes: both points uncompressed. Not BIP-327's encoding; a
+  // transport form that parses without square roots (an aggregator of many
+  // nonces saves two decompressions per nonce). Same blame rules as parse.
+  static Expected<PubNonce> parse_uncompressed(ByteView bytes, int signer = -1, std::string_view what = "pubnonce");
   const PubKey& r1() const { return r1_; }
   const PubKey& r2() const { return r2_; }
   Bytes66 bytes() const;
+  std::array<uint8_t, 130> uncompressed_bytes() const;
   bool operator==(const PubNonce&) const = default;
 
  private:

@@ -62,8 +62,14 @@ class Session {
   static Expected<Session> create(const KeyAggContext& keyagg, const AggNonce& aggnonce, ByteView msg,
                                   const std::optional<PubKey>& adaptor_point = std::nullopt);
 
-  // Sign(secnonce, sk, session_ctx).
+  // Sign(secnonce, sk, session_ctx), verifying the result (BIP-327's
+  // recommended self-check).
   Expected<PartialSig> sign(SecNonce&& secnonce, const SecretKey& sk) const;
+  // SelfCheck::skip omits the self-check (two multiplications): for callers
+  // that verify the aggregate signature anyway and verify partials only to
+  // name a culprit when it fails (the factory ceremony, DESIGN §3.3).
+  enum class SelfCheck { verify, skip };
+  Expected<PartialSig> sign(SecNonce&& secnonce, const SecretKey& sk, SelfCheck self_check) const;
 
   // PartialSigVerifyInternal for the signer at `signer_index` of the key
   // list (throws std::out_of_range if there is none). An invalid signature

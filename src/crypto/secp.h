@@ -42,6 +42,8 @@
 
 namespace ladder::crypto {
 
+using Bytes65 = std::array<uint8_t, 65>;
+
 // The process-wide randomized context (never destroyed).
 const secp256k1_context* secp_context();
 
@@ -92,6 +94,10 @@ class PubKey {
   // Exactly 33 bytes, 0x02/0x03 prefix, x on the curve and below p.
   static Expected<PubKey> parse(ByteView bytes);
   static PubKey from_raw(const secp256k1_pubkey& raw);
+  // Exactly 65 bytes, 0x04 || x || y, on the curve. Parsing needs no square
+  // root, so protocols that move many points may carry them uncompressed.
+  static Expected<PubKey> parse_uncompressed(ByteView bytes);
+  Bytes65 uncompressed() const;
 
   const Bytes33& bytes() const { return bytes_; }
   const secp256k1_pubkey& raw() const { return raw_; }

@@ -49,9 +49,18 @@ Expected<std::shared_ptr<const AggregateKey>> KeyCache::get(std::vector<crypto::
     LADDER_ASSIGN(auto ctx, crypto::musig::KeyAggContext::create(keys));
     internal = std::make_shared<const crypto::musig::KeyAggContext>(std::move(ctx));
   }
-  LADDER_ASSIGN(auto output, btc::taproot_output(internal->xonly_pubkey().bytes(), merkle_root));
+  // The BIP-341 tweak applied once, as a MuSig2 x-only tweak; the output key
+  // is the tweaked aggregate (no second point operation).
+  btc::TaprootOutput output;
+  output.internal_key = internal->xonly_pubkey().bytes();
+  output.merkle_root = merkle_root;
+  output.tweak = btc::taproot_tweak_hash(output.internal_key, merkle_root);
   LADDER_ASSIGN(auto tweaked, internal->apply_tweak({output.tweak, true}));
-  auto key = std::make_shared<AggregateKey>(AggregateKey{*internal, tweaked, output, output.script_pubkey(), internal});
+  output.output_key = tweaked.xonly_pubkey().bytes();
+  output.output_parity = !tweaked.aggregate_pubkey().has_even_y();
+  auto xonly = tweaked.xonly_pubkey();  // from the point already held: no decompression
+  auto key = std::make_shared<AggregateKey>(
+      AggregateKey{*internal, tweaked, output, output.script_pubkey(), std::move(xonly), internal});
   std::lock_guard lock(mu_);
   map_[id] = key;
   internal_[set_id] = internal;

@@ -30,6 +30,7 @@ struct AggregateKey {
   btc::TaprootOutput output;
 
   Bytes script;  // the P2TR scriptPubKey
+  crypto::XOnlyPubKey output_xonly;  // the output key, parsed once (signatures verify against it)
   // Keeps the shared untweaked context alive while any output uses it.
   std::shared_ptr<const crypto::musig::KeyAggContext> internal_owner;
 };

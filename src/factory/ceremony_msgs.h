@@ -23,6 +23,9 @@
 namespace ladder::factory {
 
 using Bytes66 = std::array<uint8_t, 66>;
+// Public nonces travel uncompressed (crypto::musig::PubNonce::uncompressed_bytes):
+// the coordinator parses tens of thousands per ceremony without square roots.
+using WireNonce = std::array<uint8_t, 130>;
 
 // Participant ids: clients are 0..n-1 (their position in the terms).
 inline constexpr uint32_t kLsp = 0xffffffff;
@@ -41,7 +44,7 @@ struct Proposal {
 
 struct NonceBatch {
   CeremonyRef ref;
-  std::vector<Bytes66> nonces;
+  std::vector<WireNonce> nonces;
 };
 
 struct AggNonceBatch {

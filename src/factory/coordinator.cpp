@@ -54,8 +54,7 @@ std::vector<uint32_t> Coordinator::missing_partials() const { return missing_of(
 Status Coordinator::finalize() {
   LADDER_TRY(set_.finalize(all_));
   for (uint32_t i : all_) {
-    LADDER_ASSIGN(auto target, tree_.target(set_.key(i)));
-    LADDER_TRY(tree_.add_signature(target, *set_.signature(i)));
+    LADDER_TRY(tree_.add_signature(set_.key(i), *set_.signature(i)));
   }
   finalized_ = true;
   return ok();

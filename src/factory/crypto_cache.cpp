@@ -21,9 +21,8 @@ size_t CryptoCache::Hash::operator()(const Bytes32& b) const {
   return h;
 }
 
-Expected<std::shared_ptr<const crypto::musig::Session>> CryptoCache::session(
-    const crypto::musig::KeyAggContext& keyagg, const crypto::musig::AggNonce& aggnonce, ByteView msg,
-    const std::optional<crypto::PubKey>& adaptor) {
+Bytes32 CryptoCache::session_id(const crypto::musig::KeyAggContext& keyagg, ByteView aggnonce, ByteView msg,
+                                const std::optional<crypto::PubKey>& adaptor) {
   crypto::Sha256 h;
   h.write(keyagg.aggregate_pubkey().bytes());
   h.write_u8(keyagg.gacc_negated() ? 1 : 0);
@@ -32,25 +31,49 @@ Expected<std::shared_ptr<const crypto::musig::Session>> CryptoCache::session(
   // keep distinct signer lists from sharing one Session's coefficient table.
   h.write_u64le(keyagg.size());
   h.write(keyagg.pubkeys().front().bytes());
-  h.write(aggnonce.bytes());
+  h.write(aggnonce);
   h.write_u64le(msg.size());
   h.write(msg);
   if (adaptor) h.write(adaptor->bytes());
-  Bytes32 id = h.finalize();
-  {
-    std::lock_guard lock(mu_);
-    auto it = sessions_.find(id);
-    if (it != sessions_.end())
-      if (auto sp = it->second.lock()) return sp;
-  }
-  LADDER_ASSIGN(auto s, crypto::musig::Session::create(keyagg, aggnonce, msg, adaptor));
-  auto sp = std::make_shared<const crypto::musig::Session>(std::move(s));
+  return h.finalize();
+}
+
+std::shared_ptr<const crypto::musig::Session> CryptoCache::lookup(const Bytes32& id) {
+  std::lock_guard lock(mu_);
+  auto it = sessions_.find(id);
+  return it == sessions_.end() ? nullptr : it->second.lock();
+}
+
+void CryptoCache::remember(const Bytes32& id, const std::shared_ptr<const crypto::musig::Session>& sp) {
   std::lock_guard lock(mu_);
   sessions_[id] = sp;
   if (++session_inserts_ > 8192 && session_inserts_ > sessions_.size()) {
     std::erase_if(sessions_, [](const auto& kv) { return kv.second.expired(); });
     session_inserts_ = 0;
   }
+}
+
+Expected<std::shared_ptr<const crypto::musig::Session>> CryptoCache::session(
+    const crypto::musig::KeyAggContext& keyagg, const crypto::musig::AggNonce& aggnonce, ByteView msg,
+    const std::optional<crypto::PubKey>& adaptor) {
+  auto bytes = aggnonce.bytes();
+  Bytes32 id = session_id(keyagg, bytes, msg, adaptor);
+  if (auto sp = lookup(id)) return sp;
+  LADDER_ASSIGN(auto s, crypto::musig::Session::create(keyagg, aggnonce, msg, adaptor));
+  auto sp = std::make_shared<const crypto::musig::Session>(std::move(s));
+  remember(id, sp);
+  return sp;
+}
+
+Expected<std::shared_ptr<const crypto::musig::Session>> CryptoCache::session(const crypto::musig::KeyAggContext& keyagg,
+                                                                             const std::array<uint8_t, 66>& aggnonce,
+                                                                             ByteView msg) {
+  Bytes32 id = session_id(keyagg, aggnonce, msg, std::nullopt);
+  if (auto sp = lookup(id)) return sp;
+  LADDER_ASSIGN(auto parsed, crypto::musig::AggNonce::parse(aggnonce, "aggnonce"));
+  LADDER_ASSIGN(auto s, crypto::musig::Session::create(keyagg, parsed, msg));
+  auto sp = std::make_shared<const crypto::musig::Session>(std::move(s));
+  remember(id, sp);
   return sp;
 }
 

@@ -29,10 +29,21 @@ class CryptoCache {
       const crypto::musig::KeyAggContext& keyagg, const crypto::musig::AggNonce& aggnonce, ByteView msg,
       const std::optional<crypto::PubKey>& adaptor = std::nullopt);
 
+  // The same, keyed by the aggregate nonce's bytes: a hit needs no point
+  // decompression. A malformed aggnonce never hits (nothing was created
+  // from it) and fails to parse ("musig.invalid-contribution", aggregator blamed).
+  Expected<std::shared_ptr<const crypto::musig::Session>> session(const crypto::musig::KeyAggContext& keyagg,
+                                                                  const std::array<uint8_t, 66>& aggnonce,
+                                                                  ByteView msg);
+
   // schnorr_verify, remembered when true.
   bool verify(const crypto::SchnorrSig& sig, ByteView msg, const crypto::XOnlyPubKey& key);
 
  private:
+  static Bytes32 session_id(const crypto::musig::KeyAggContext& keyagg, ByteView aggnonce, ByteView msg,
+                            const std::optional<crypto::PubKey>& adaptor);
+  std::shared_ptr<const crypto::musig::Session> lookup(const Bytes32& id);
+  void remember(const Bytes32& id, const std::shared_ptr<const crypto::musig::Session>& s);
   struct Hash {
     size_t operator()(const Bytes32& b) const;
   };

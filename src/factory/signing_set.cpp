@@ -18,9 +18,9 @@ std::vector<uint32_t> all_positions(size_t n) {
   return v;
 }
 
-GuardRecord guard_record(const SigningTarget& t) {
+GuardRecord guard_record(const SigningRef& t) {
   GuardRecord r;
-  r.outpoint = t.tx.vin.at(0).prevout;
+  r.outpoint = t.prevout;
   r.sighash = t.sighash;
   switch (t.key.kind) {
     case TxKind::static_tx:
@@ -28,7 +28,7 @@ GuardRecord guard_record(const SigningTarget& t) {
     case TxKind::distribution: r.kind = GuardKind::distribution; break;
     case TxKind::state:
       r.kind = GuardKind::state;
-      r.sequence = t.tx.vin.at(0).sequence;
+      r.sequence = t.sequence;
       break;
   }
   return r;
@@ -88,13 +88,13 @@ Status SigningSet::check_items(uint32_t who, size_t got, size_t want) const {
   return ok();
 }
 
-Status SigningSet::add_nonces(uint32_t who, const std::vector<Bytes66>& nonces) {
+Status SigningSet::add_nonces(uint32_t who, const std::vector<WireNonce>& nonces) {
   LADDER_TRY(check_items(who, nonces.size(), txs_of(who).size()));
   if (aggregated_) return make_culprit_error("factory.out-of-order", blame(who), "batch", "nonces after aggregation");
   std::vector<crypto::musig::PubNonce> parsed;
   parsed.reserve(nonces.size());
   for (const auto& b : nonces) {
-    auto p = crypto::musig::PubNonce::parse(b, blame(who), "pubnonce");
+    auto p = crypto::musig::PubNonce::parse_uncompressed(b, blame(who), "pubnonce");
     if (!p) return make_culprit_error("factory.bad-nonce", blame(who), "nonce", p.error().message);
     parsed.push_back(std::move(*p));
   }
@@ -123,6 +123,7 @@ Expected<std::vector<Bytes66>> SigningSet::aggnonces_for(uint32_t who) {
       for (auto& n : t.nonces) all.push_back(*n);
       LADDER_ASSIGN(auto agg, crypto::musig::nonce_agg(all));
       t.aggnonce = std::move(agg);
+      LADDER_ASSIGN(t.session, CryptoCache::shared().session(t.agg->tweaked, *t.aggnonce, t.sighash));
     }
     aggregated_ = true;
   }
@@ -171,10 +172,9 @@ Status SigningSet::finalize(std::span<const uint32_t> tx_indices) {
     TxState& t = txs_[i];
     psigs.clear();
     for (auto& p : t.psigs) psigs.push_back(*p);
-    LADDER_ASSIGN(auto session, CryptoCache::shared().session(t.agg->tweaked, *t.aggnonce, t.sighash));
+    const auto& session = t.session;
     auto sig = session->aggregate(psigs);
-    auto xonly = crypto::XOnlyPubKey::parse(t.agg->output.output_key);
-    if (sig && xonly && CryptoCache::shared().verify(*sig, t.sighash, *xonly)) {
+    if (sig && CryptoCache::shared().verify(*sig, t.sighash, t.agg->output_xonly)) {
       t.sig = *sig;
       continue;
     }
@@ -219,9 +219,9 @@ Expected<SignerSession> SignerSession::start(Tree& tree, const crypto::SecretKey
     opts.aggpk = t.agg->output.output_key;
     opts.msg = ByteView(t.sighash);
     LADDER_ASSIGN(auto pair, crypto::musig::nonce_gen(key.pubkey(), opts));
-    s.pubnonces_.push_back(pair.pubnonce.bytes());
+    s.pubnonces_.push_back(pair.pubnonce.uncompressed_bytes());
     s.secnonces_.push_back(std::move(pair.secnonce));
-    s.targets_.push_back(std::move(t));
+    s.targets_.push_back(SigningRef::of(t));
   }
   return s;
 }
@@ -229,11 +229,7 @@ Expected<SignerSession> SignerSession::start(Tree& tree, const crypto::SecretKey
 Status SignerSession::set_aggnonces(const std::vector<Bytes66>& aggnonces) {
   if (aggnonces.size() != keys_.size())
     return make_error("factory.bad-batch", "expected " + std::to_string(keys_.size()) + " aggregate nonces");
-  aggnonces_.clear();
-  for (const auto& b : aggnonces) {
-    LADDER_ASSIGN(auto a, crypto::musig::AggNonce::parse(b, "aggnonce"));
-    aggnonces_.push_back(std::move(a));
-  }
+  aggnonces_ = aggnonces;  // parsed when signing (a cached session needs no parse)
   return ok();
 }
 
@@ -250,7 +246,7 @@ Expected<std::vector<Bytes32>> SignerSession::sign(std::span<const uint32_t> pos
   out.reserve(positions.size());
   for (uint32_t p : positions) {
     LADDER_ASSIGN(auto session, CryptoCache::shared().session(targets_[p].agg->tweaked, aggnonces_[p], targets_[p].sighash));
-    LADDER_ASSIGN(auto psig, session->sign(std::move(secnonces_[p]), key));
+    LADDER_ASSIGN(auto psig, session->sign(std::move(secnonces_[p]), key, crypto::musig::Session::SelfCheck::skip));
     out.push_back(psig.bytes());
   }
   return out;

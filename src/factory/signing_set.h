@@ -38,7 +38,7 @@ class SigningSet {
   const std::vector<uint32_t>& txs_of(uint32_t who) const;
   size_t session_signer_total() const;
 
-  Status add_nonces(uint32_t who, const std::vector<Bytes66>& nonces);
+  Status add_nonces(uint32_t who, const std::vector<WireNonce>& nonces);
   std::vector<uint32_t> missing_nonces() const;
   // Aggregate nonces of `who`'s txs (aggregating all on first call).
   Expected<std::vector<Bytes66>> aggnonces_for(uint32_t who);
@@ -64,6 +64,7 @@ class SigningSet {
     uint32_t first = 0, count = 0;  // signer clients; L is position `count`
     std::vector<std::optional<crypto::musig::PubNonce>> nonces;
     std::optional<crypto::musig::AggNonce> aggnonce;
+    std::shared_ptr<const crypto::musig::Session> session;  // held so local signers share it
     std::vector<std::optional<crypto::musig::PartialSig>> psigs;
     std::optional<crypto::SchnorrSig> sig;
   };
@@ -85,8 +86,8 @@ class SignerSession {
   static Expected<SignerSession> start(Tree& tree, const crypto::SecretKey& key, const std::vector<TxKey>& keys);
 
   const std::vector<TxKey>& keys() const { return keys_; }
-  const SigningTarget& target(size_t i) const { return targets_.at(i); }
-  const std::vector<Bytes66>& pubnonces() const { return pubnonces_; }
+  const SigningRef& target(size_t i) const { return targets_.at(i); }
+  const std::vector<WireNonce>& pubnonces() const { return pubnonces_; }
   // "factory.bad-batch" on a wrong count; the aggregator is blamed for a bad nonce.
   Status set_aggnonces(const std::vector<Bytes66>& aggnonces);
   // Persists the guard records of the txs at `positions`, then signs them
@@ -98,14 +99,14 @@ class SignerSession {
 
  private:
   std::vector<TxKey> keys_;
-  std::vector<SigningTarget> targets_;
+  std::vector<SigningRef> targets_;
   std::vector<crypto::musig::SecNonce> secnonces_;
-  std::vector<Bytes66> pubnonces_;
-  std::vector<crypto::musig::AggNonce> aggnonces_;
+  std::vector<WireNonce> pubnonces_;
+  std::vector<Bytes66> aggnonces_;
 };
 
 // The guard record for signing `target`.
-GuardRecord guard_record(const SigningTarget& target);
+GuardRecord guard_record(const SigningRef& target);
 
 // 0, 1, ..., n-1: "all of my txs".
 std::vector<uint32_t> all_positions(size_t n);

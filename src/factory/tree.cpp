@@ -124,14 +124,18 @@ Status Tree::set_leaf_capacities(uint32_t leaf, std::vector<btc::Amount> capacit
 
 // ---- keys ----
 
-Expected<Tree::KeyPtr> Tree::memo_key(std::unordered_map<uint32_t, KeyPtr>& memo, uint32_t id, uint32_t first,
-                                      uint32_t count, const std::optional<Bytes32>& merkle_root, bool include_lsp) {
-  auto it = memo.find(id);
-  if (it != memo.end()) return it->second;
-  std::vector<crypto::PubKey> keys(layout_->client_keys.begin() + first, layout_->client_keys.begin() + first + count);
-  if (include_lsp) keys.push_back(layout_->lsp_key);
+Expected<Layout::KeyPtr> Layout::key(KeyKind kind, uint32_t id, uint32_t first, uint32_t count,
+                                     const std::optional<Bytes32>& merkle_root) const {
+  {
+    std::lock_guard lock(keys_mu_);
+    auto it = keys_.find({kind, id});
+    if (it != keys_.end()) return it->second;
+  }
+  std::vector<crypto::PubKey> keys(client_keys.begin() + first, client_keys.begin() + first + count);
+  keys.push_back(lsp_key);
   LADDER_ASSIGN(auto key, KeyCache::shared().get(std::move(keys), merkle_root));
-  memo.emplace(id, key);
+  std::lock_guard lock(keys_mu_);
+  keys_.emplace(std::make_pair(kind, id), key);
   return key;
 }
 
@@ -159,16 +163,16 @@ Expected<Tree::KeyPtr> Tree::input_key(uint32_t node) {
   const Node& n = shape().node(node);
   std::optional<Bytes32> root;
   if (params().mode == TimeoutMode::lsp) root = btc::tapleaf_hash(btc::TAPROOT_LEAF_TAPSCRIPT, timeout_script());
-  return memo_key(input_key_, node, n.first_client, n.client_count, root);
+  return layout_->key(Layout::KeyKind::input, node, n.first_client, n.client_count, root);
 }
 
 Expected<Tree::KeyPtr> Tree::kickoff_key(uint32_t node) {
   const Node& n = shape().node(node);
-  return memo_key(kickoff_key_, node, n.first_client, n.client_count, std::nullopt);
+  return layout_->key(Layout::KeyKind::kickoff, node, n.first_client, n.client_count, std::nullopt);
 }
 
 Expected<Tree::KeyPtr> Tree::channel_key(uint32_t client) {
-  return memo_key(channel_key_, client, client, 1, std::nullopt);
+  return layout_->key(Layout::KeyKind::channel, client, client, 1, std::nullopt);
 }
 
 Expected<Tree::KeyPtr> Tree::lstock_key(uint32_t leaf) {
@@ -177,13 +181,7 @@ Expected<Tree::KeyPtr> Tree::lstock_key(uint32_t leaf) {
   Bytes32 root = csv.hash();
   if (params().mode == TimeoutMode::lsp)
     root = btc::TapTree::branch(csv, btc::TapTree::leaf({btc::TAPROOT_LEAF_TAPSCRIPT, timeout_script()})).hash();
-  return memo_key(lstock_key_, leaf, n.first_client, n.client_count, root);
-}
-
-Bytes Tree::payout_script(uint32_t client) const {
-  auto out = btc::taproot_output(layout_->client_keys.at(client).xonly().bytes(), std::nullopt);
-  if (!out) throw std::logic_error("taproot output of a valid key failed: " + out.error().to_string());
-  return out->script_pubkey();
+  return layout_->key(Layout::KeyKind::lstock, leaf, n.first_client, n.client_count, root);
 }
 
 // ---- transactions ----
@@ -356,14 +354,13 @@ std::vector<TxKey> Tree::txs_of_client(uint32_t client) const {
 
 Status Tree::add_signature(const TxKey& key, const crypto::SchnorrSig& sig) {
   LADDER_ASSIGN(auto t, target(key));
-  return add_signature(t, sig);
+  return add_signature(SigningRef::of(t), sig);
 }
 
-Status Tree::add_signature(const SigningTarget& t, const crypto::SchnorrSig& sig) {
-  auto xonly = crypto::XOnlyPubKey::parse(t.agg->output.output_key);
-  if (!xonly || !CryptoCache::shared().verify(sig, t.sighash, *xonly))
+Status Tree::add_signature(const SigningRef& t, const crypto::SchnorrSig& sig) {
+  if (!CryptoCache::shared().verify(sig, t.sighash, t.agg->output_xonly))
     return make_error("factory.bad-signature", "signature does not verify for " + t.key.to_string());
-  sigs_.insert_or_assign(t.tx.txid(), sig);
+  sigs_.insert_or_assign(t.txid, sig);
   return ok();
 }
 

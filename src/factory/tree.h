@@ -26,6 +26,7 @@
 #pragma once
 
 #include <map>
+#include <mutex>
 #include <unordered_map>
 #include <memory>
 #include <optional>
@@ -63,6 +64,21 @@ struct SigningTarget {
   Bytes32 sighash{};
 };
 
+// What a signer keeps of a target once it has checked the tx: enough to
+// guard, sign and store the signature (no copy of the tx).
+struct SigningRef {
+  TxKey key;
+  btc::Txid txid;
+  btc::OutPoint prevout;
+  uint32_t sequence = 0;
+  Bytes32 sighash{};
+  std::shared_ptr<const AggregateKey> agg;
+
+  static SigningRef of(const SigningTarget& t) {
+    return {t.key, t.tx.txid(), t.tx.vin.at(0).prevout, t.tx.vin.at(0).sequence, t.sighash, t.agg};
+  }
+};
+
 // A distribution payout: which client gets how much.
 struct Payout {
   uint32_t client = 0;
@@ -81,10 +97,23 @@ struct Layout {
   std::vector<uint32_t> leaf_index;        // by node: position among the leaves (leaves only)
   crypto::PubKey lsp_key;                  // parsed terms.lsp_key
   std::vector<crypto::PubKey> client_keys; // parsed terms.clients[i].key
+  std::vector<Bytes> payout_scripts;       // P2TR of each client's key (distribution payouts)
 
   // Validates and computes the layout, or returns the one already computed
   // in this process for equal terms.
   static Expected<std::shared_ptr<const Layout>> get(const FactoryTerms& terms);
+
+  // Aggregate keys, computed once per layout and shared by every Tree of it
+  // (thread-safe). `kind` tells the output kinds apart; `id` is a node or
+  // client index.
+  enum class KeyKind : uint8_t { input, kickoff, channel, lstock };
+  using KeyPtr = std::shared_ptr<const AggregateKey>;
+  Expected<KeyPtr> key(KeyKind kind, uint32_t id, uint32_t first, uint32_t count,
+                       const std::optional<Bytes32>& merkle_root) const;
+
+ private:
+  mutable std::mutex keys_mu_;
+  mutable std::map<std::pair<KeyKind, uint32_t>, KeyPtr> keys_;
 };
 
 class Tree {
@@ -127,8 +156,9 @@ class Tree {
   Expected<std::shared_ptr<const AggregateKey>> kickoff_key(uint32_t node);
   Expected<std::shared_ptr<const AggregateKey>> channel_key(uint32_t client);
   Expected<std::shared_ptr<const AggregateKey>> lstock_key(uint32_t leaf);
-  // P2TR of the client's factory key (no script path): distribution payouts.
-  Bytes payout_script(uint32_t client) const;
+  // P2TR with the client's factory key as the output key (untweaked):
+  // distribution payouts.
+  const Bytes& payout_script(uint32_t client) const { return layout_->payout_scripts.at(client); }
   // Leaves of the L-stock script tree / the CLTV leaf of classic mode.
   Bytes lstock_csv_script() const;
   Bytes timeout_script() const;
@@ -156,7 +186,7 @@ class Tree {
   // ("factory.bad-signature").
   Status add_signature(const TxKey& key, const crypto::SchnorrSig& sig);
   // The same for a target already computed from this tree.
-  Status add_signature(const SigningTarget& target, const crypto::SchnorrSig& sig);
+  Status add_signature(const SigningRef& ref, const crypto::SchnorrSig& sig);
   std::optional<crypto::SchnorrSig> signature(const btc::Txid& txid) const;
   // The tx with its witness; "factory.unsigned" if no signature is held.
   Expected<btc::Transaction> signed_tx(const TxKey& key);
@@ -175,14 +205,11 @@ class Tree {
   Expected<btc::Transaction> build_distribution(uint32_t node, uint32_t slot);
   btc::Amount nominal_payout(uint32_t client) const;
   std::vector<btc::Amount> leaf_caps(uint32_t leaf) const;
-  Expected<KeyPtr> memo_key(std::unordered_map<uint32_t, KeyPtr>& memo, uint32_t id, uint32_t first, uint32_t count,
-                            const std::optional<Bytes32>& merkle_root, bool include_lsp = true);
 
   std::shared_ptr<const Layout> layout_;
   std::unordered_map<uint32_t, uint32_t> state_index_;               // non-zero DW indices
   std::unordered_map<uint32_t, std::vector<btc::Amount>> leaf_caps_;  // leaves changed since construction
   std::unordered_map<uint32_t, btc::Txid> txid_memo_;
-  std::unordered_map<uint32_t, KeyPtr> input_key_, kickoff_key_, lstock_key_, channel_key_;
   std::map<btc::Txid, crypto::SchnorrSig> sigs_;
 };
 

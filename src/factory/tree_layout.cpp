@@ -76,6 +76,10 @@ Expected<std::shared_ptr<Layout>> build_layout(const FactoryTerms& terms) {
     if (!key) return make_culprit_error("factory.bad-terms", static_cast<int>(i), "key", key.error().to_string());
     if (*key == *lsp) return make_culprit_error("factory.bad-terms", static_cast<int>(i), "key", "client key equals L's key");
     layout->client_keys.push_back(*key);
+    // Payouts go to the factory key itself as the taproot output key (a
+    // single-owner key: no script path to rule out), so the key spends them
+    // directly and a handed-over key hands them over too.
+    layout->payout_scripts.push_back(btc::p2tr_script(key->xonly().bytes()));
     if (c.client_balance < 0 || c.lsp_balance < 0)
       return make_culprit_error("factory.bad-amounts", static_cast<int>(i), "channel", "negative channel balance");
     if (c.capacity() < terms.params.min_channel_capacity)

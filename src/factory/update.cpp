@@ -212,8 +212,7 @@ Status UpdateCoordinator::on_descendant_partials(uint32_t who, const DescendantP
 Status UpdateCoordinator::finalize_descendants() {
   LADDER_TRY(set_.finalize(descendants_));
   for (uint32_t i : descendants_) {
-    LADDER_ASSIGN(auto target, updated_.target(set_.key(i)));
-    LADDER_TRY(updated_.add_signature(target, *set_.signature(i)));
+    LADDER_TRY(updated_.add_signature(set_.key(i), *set_.signature(i)));
   }
   round_ = 2;
   return ok();
@@ -237,8 +236,7 @@ Status UpdateCoordinator::on_top_partial(uint32_t who, const TopPartial& msg) {
 Status UpdateCoordinator::finalize_top() {
   std::vector<uint32_t> top{0};
   LADDER_TRY(set_.finalize(top));
-  LADDER_ASSIGN(auto target, updated_.target(set_.key(0)));
-  LADDER_TRY(updated_.add_signature(target, *set_.signature(0)));
+  LADDER_TRY(updated_.add_signature(set_.key(0), *set_.signature(0)));
   round_ = 3;
   return ok();
 }

@@ -72,7 +72,7 @@ struct UpdateRef {
   uint64_t update_id = 0;
   bool operator==(const UpdateRef&) const = default;
 };
-struct UpdateNonces { UpdateRef ref; std::vector<Bytes66> nonces; };
+struct UpdateNonces { UpdateRef ref; std::vector<WireNonce> nonces; };
 struct UpdateAggNonces { UpdateRef ref; std::vector<Bytes66> aggnonces; };
 struct DescendantPartials { UpdateRef ref; std::vector<Bytes32> psigs; };
 struct DescendantSignatures { UpdateRef ref; std::vector<Bytes64> sigs; };

@@ -116,7 +116,11 @@ TEST_F(Exit, DistributionTxsPayClientsAtTimeoutAndLspNothing) {
     paid += got;
   }
   Bytes lsp_script = test::p2tr_of(h.lsp_key.pubkey());
-  for (const auto& o : dist.vout) EXPECT_NE(o.script_pubkey, lsp_script);
+  Bytes lsp_raw = btc::p2tr_script(h.lsp_key.xonly_pubkey().bytes());
+  for (const auto& o : dist.vout) {
+    EXPECT_NE(o.script_pubkey, lsp_script);
+    EXPECT_NE(o.script_pubkey, lsp_raw);
+  }
   EXPECT_EQ(t.funding_value(), paid + s.params.anchor_value + fee_of(dist));
 }
 
@@ -140,6 +144,12 @@ TEST_F(Exit, LeafDistributionsPayChannelAndLStockAfterAnExit) {
     for (const auto& o : tx->vout) got += o.script_pubkey == t.payout_script(5) ? o.value : 0;
   EXPECT_EQ(got, t.insured(5));
   EXPECT_GE(got + 2 * s.params.dust_limit, t.capacity(5));
+  // The client spends its payout with its factory key.
+  uint32_t vout = 0;
+  while (ch.vout[vout].script_pubkey != t.payout_script(5)) ++vout;
+  btc::Transaction spend = key_path_spend({ch.txid(), vout}, {{ch.vout[vout].value - 500, test::p2tr_of(h.client_keys[5].pubkey())}});
+  TestWallet::sign_keypath(spend, 0, {ch.vout[vout]}, h.client_keys[5], false);
+  wallet.confirm(spend);
 }
 
 TEST_F(Exit, ClassicTimeoutPathOpensOnlyAtTimeout) {

@@ -26,8 +26,8 @@ void TestWallet::mine_empty(int n) {
 }
 
 void TestWallet::sign_keypath(btc::Transaction& tx, size_t index, const std::vector<btc::TxOut>& spent,
-                              const crypto::SecretKey& key) {
-  auto tweaked = btc::taproot_tweak_secret_key(key, std::nullopt).value();
+                              const crypto::SecretKey& key, bool tweak) {
+  auto tweaked = tweak ? btc::taproot_tweak_secret_key(key, std::nullopt).value() : key;
   auto data = btc::precompute_tx_data(tx, spent);
   auto sighash = btc::taproot_sighash(tx, index, btc::SIGHASH_DEFAULT, data, std::nullopt, nullptr).value();
   auto sig = crypto::schnorr_sign(tweaked, sighash);

@@ -24,9 +24,10 @@ class TestWallet {
   // coins, at `fee_rate` sat/kvB. Throws on failure (test helper).
   btc::Transaction fund(std::vector<btc::TxOut> outputs, int64_t fee_rate = 2000);
   // Signs input `index` of `tx` spending `spent` (all spent outputs given,
-  // in input order) with the key-path of `key` tweaked per BIP-86.
+  // in input order) by key path with `key` tweaked per BIP-86, or with `key`
+  // itself as the output key when `tweaked` is false.
   static void sign_keypath(btc::Transaction& tx, size_t index, const std::vector<btc::TxOut>& spent,
-                           const crypto::SecretKey& key);
+                           const crypto::SecretKey& key, bool tweaked = true);
   // Submits and mines a tx, throws on rejection.
   void confirm(const btc::Transaction& tx);
 
