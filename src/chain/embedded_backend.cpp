@@ -21,9 +21,7 @@ Expected<std::optional<TxStatus>> EmbeddedBackend::get_tx(const btc::Txid& txid)
 }
 
 Expected<std::vector<Utxo>> EmbeddedBackend::unspent_outputs(ByteView script_pubkey) {
-  std::vector<Utxo> out;
-  for (auto& u : chain_.unspent_outputs(script_pubkey)) out.push_back(Utxo{u.outpoint, std::move(u.out), u.height, u.confirmations, u.coinbase});
-  return out;
+  return chain_.unspent_outputs(script_pubkey);
 }
 
 Expected<int64_t> EmbeddedBackend::estimate_fee_per_kvb(int target_blocks) {

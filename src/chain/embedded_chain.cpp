@@ -67,8 +67,8 @@ std::optional<TxLocation> EmbeddedChain::find_tx(const btc::Txid& txid) const {
   return TxLocation{std::move(tx), rec.height, rec.hash, it->second.index, height() - rec.height + 1};
 }
 
-std::vector<UnspentOutput> EmbeddedChain::unspent_outputs(ByteView script_pubkey) const {
-  std::vector<UnspentOutput> out;
+std::vector<Utxo> EmbeddedChain::unspent_outputs(ByteView script_pubkey) const {
+  std::vector<Utxo> out;
   for (const auto& [op, c] : utxo_.all()) {
     if (!std::equal(c.out.script_pubkey.begin(), c.out.script_pubkey.end(), script_pubkey.begin(), script_pubkey.end()))
       continue;

@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "btc/tx.h"
+#include "chain/backend.h"
 #include "chain/block.h"
 #include "chain/coins.h"
 #include "chain/consensus.h"
@@ -63,14 +64,6 @@ struct AcceptResult {
   btc::Amount fee = 0;
   int64_t vsize = 0;
   std::vector<btc::Txid> replaced;  // evicted by replace-by-fee (with descendants)
-};
-
-struct UnspentOutput {
-  btc::OutPoint outpoint;
-  btc::TxOut out;
-  int height = -1;  // -1: created by a mempool tx
-  int confirmations = 0;
-  bool coinbase = false;
 };
 
 class EmbeddedChain {
@@ -108,7 +101,7 @@ class EmbeddedChain {
   const Mempool& mempool() const { return mempool_; }
   // Outputs paying `script_pubkey` not spent by the chain or the mempool,
   // including those of mempool txs (height -1).
-  std::vector<UnspentOutput> unspent_outputs(ByteView script_pubkey) const;
+  std::vector<Utxo> unspent_outputs(ByteView script_pubkey) const;
   // Fee-rate estimate in sat per 1000 vB: the median rate of the txs in the
   // last params().fee_estimate_blocks blocks, at least the min relay fee;
   // the fallback rate when those blocks hold no txs.
@@ -169,6 +162,8 @@ class EmbeddedChain {
   Status connect_txs(const Block& block, const std::vector<TxFacts>& facts, int height, int64_t prev_mtp, Origin origin,
                      BlockUndo& undo, std::vector<btc::Amount>& fees);
   std::vector<std::shared_ptr<const btc::Transaction>> disconnect_tip();
+  // Disconnects `depth` blocks; returns their txs, oldest block first.
+  Expected<std::vector<std::shared_ptr<const btc::Transaction>>> disconnect_blocks(int depth);
   void remove_for_block(const BlockRecord& rec);
   void resubmit(const std::vector<std::shared_ptr<const btc::Transaction>>& disconnected);
   Expected<Bytes32> mine_one(std::vector<std::shared_ptr<const btc::Transaction>> txs, std::vector<TxFacts> facts,

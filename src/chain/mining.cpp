@@ -85,27 +85,26 @@ Expected<Bytes32> EmbeddedChain::mine_block_with(const std::vector<btc::Transact
   return mine_one(std::move(ptrs), std::move(facts), fees, coinbase_script, Origin::external);
 }
 
-Status EmbeddedChain::invalidate(int depth) {
+Expected<std::vector<std::shared_ptr<const btc::Transaction>>> EmbeddedChain::disconnect_blocks(int depth) {
   if (depth < 0 || depth > height() || depth > params_.max_reorg_depth)
     return make_error("chain.reorg-too-deep", "cannot disconnect " + std::to_string(depth) + " blocks at height " + std::to_string(height()));
   std::vector<std::vector<std::shared_ptr<const btc::Transaction>>> per_block;
   for (int i = 0; i < depth; ++i) per_block.push_back(disconnect_tip());
   std::vector<std::shared_ptr<const btc::Transaction>> disconnected;
   for (auto it = per_block.rbegin(); it != per_block.rend(); ++it) disconnected.insert(disconnected.end(), it->begin(), it->end());
+  return disconnected;
+}
+
+Status EmbeddedChain::invalidate(int depth) {
+  LADDER_ASSIGN(auto disconnected, disconnect_blocks(depth));
   resubmit(disconnected);
   return ok();
 }
 
 Status EmbeddedChain::reorg(int depth, const std::vector<std::vector<btc::Transaction>>& new_blocks, ByteView coinbase_script) {
-  if (depth < 0 || depth > height() || depth > params_.max_reorg_depth)
-    return make_error("chain.reorg-too-deep", "cannot disconnect " + std::to_string(depth) + " blocks at height " + std::to_string(height()));
-  std::vector<std::vector<std::shared_ptr<const btc::Transaction>>> per_block;
-  for (int i = 0; i < depth; ++i) per_block.push_back(disconnect_tip());
-  std::vector<std::shared_ptr<const btc::Transaction>> disconnected;
-  for (auto it = per_block.rbegin(); it != per_block.rend(); ++it) disconnected.insert(disconnected.end(), it->begin(), it->end());
+  LADDER_ASSIGN(auto pending, disconnect_blocks(depth));
   // The new branch is mined against an empty mempool; everything that was
   // pending (disconnected first, then the old mempool) is offered again after.
-  std::vector<std::shared_ptr<const btc::Transaction>> pending = disconnected;
   for (const MempoolEntry* e : mempool_.in_arrival_order()) pending.push_back(e->tx);
   mempool_.clear();
   Status result = ok();

@@ -3,19 +3,15 @@
 #include <gtest/gtest.h>
 
 #include "chain/embedded_backend.h"
+#include "event_kinds.h"
 #include "test_wallet.h"
 
 namespace ladder::chain {
 namespace {
 
+using testing::kinds;
 using testing::Spend;
 using testing::TestWallet;
-
-std::vector<std::string> kinds(const std::vector<ChainEvent>& events) {
-  std::vector<std::string> out;
-  for (const auto& e : events) out.push_back(event_kind_name(e.kind));
-  return out;
-}
 
 struct BackendTest : ::testing::Test {
   EmbeddedChain chain;

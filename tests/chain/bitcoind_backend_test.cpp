@@ -7,20 +7,16 @@
 
 #include "chain/bitcoind_backend.h"
 #include "chain/embedded_backend.h"
+#include "event_kinds.h"
 #include "rpc_fixture.h"
 
 namespace ladder::chain {
 namespace {
 
 using nlohmann::json;
+using testing::kinds;
 using testing::Spend;
 using testing::TestWallet;
-
-std::vector<std::string> kinds(const std::vector<ChainEvent>& events) {
-  std::vector<std::string> out;
-  for (const auto& e : events) out.push_back(event_kind_name(e.kind));
-  return out;
-}
 
 struct BitcoindTest : ::testing::Test {
   testing::ServedChain served;
