@@ -96,6 +96,8 @@ Expected<int> RpcServer::start() {
 }
 
 void RpcServer::stop() {
+  // May be called from a signal-waiting thread while wait() returns.
+  std::lock_guard<std::mutex> lock(stop_mutex_);
   if (server_) server_->stop();
   if (!cookie_path_.empty()) {
     std::remove(cookie_path_.c_str());

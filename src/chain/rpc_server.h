@@ -50,7 +50,8 @@ class RpcServer {
   // Errors: "chain.rpc-bind", "chain.rpc-auth" (no credentials configured),
   // "store.io" (cookie).
   Expected<int> start();
-  // Stops serving and removes the cookie; idempotent.
+  // Stops serving and removes the cookie; idempotent and callable from any
+  // thread.
   void stop();
   // Blocks until the server stops (stop() or the "stop" method).
   void wait();
@@ -67,7 +68,8 @@ class RpcServer {
   ChainRpc rpc_;
   std::unique_ptr<httplib::Server> server_;
   std::thread thread_;
-  std::mutex mutex_;
+  std::mutex mutex_;       // serializes calls into the chain
+  std::mutex stop_mutex_;  // stop() may race with wait()
   std::string cookie_path_;
   std::string cookie_password_;
 };
