@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include <atomic>
 #include <random>
+#include <thread>
 
 #include "btc/address.h"
 #include "chain/rpc_json.h"
@@ -196,6 +198,24 @@ TEST_F(RpcTest, GarbageNeverCrashesTheServer) {
   auto res = anon.Post("/", "{\"method\":\"getblockcount\"}", "application/json");
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 401);
+}
+
+TEST_F(RpcTest, ConcurrentClientsAreSerialized) {
+  constexpr int kThreads = 4, kCalls = 25;
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&] {
+      RpcClient c(served.client_options());
+      for (int i = 0; i < kCalls; ++i) {
+        if (!c.call("generatetoaddress", {1, "raw(51)"})) ++failures;
+        if (!c.call("getblockchaininfo")) ++failures;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_EQ(ok_call("getblockcount"), 101 + kThreads * kCalls);
 }
 
 TEST_F(RpcTest, UserPasswordAndCookieBothWork) {
