@@ -29,6 +29,10 @@ bool is_loopback(const std::string& host) {
   return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
 }
 
+// Replies never fail to serialize: messages may quote client input cut in the
+// middle of a UTF-8 sequence, which is replaced rather than thrown on.
+std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace) + "\n"; }
+
 json error_reply(int code, const std::string& message, const json& id) {
   return json{{"result", nullptr}, {"error", {{"code", code}, {"message", message}}}, {"id", id}};
 }
@@ -112,7 +116,7 @@ void RpcServer::wait() {
 
 std::pair<int, std::string> RpcServer::handle(const std::string& body) {
   json request = json::parse(body, nullptr, false);
-  if (request.is_discarded()) return {500, error_reply(RPC_PARSE_ERROR, "Parse error", nullptr).dump() + "\n"};
+  if (request.is_discarded()) return {500, dump(error_reply(RPC_PARSE_ERROR, "Parse error", nullptr))};
   std::lock_guard<std::mutex> lock(mutex_);
   int status = 200;
   if (request.is_array()) {
@@ -121,10 +125,10 @@ std::pair<int, std::string> RpcServer::handle(const std::string& body) {
       int ignored = 200;
       replies.push_back(handle_one(r, ignored));
     }
-    return {200, replies.dump() + "\n"};
+    return {200, dump(replies)};
   }
   json reply = handle_one(request, status);
-  return {status, reply.dump() + "\n"};
+  return {status, dump(reply)};
 }
 
 json RpcServer::handle_one(const json& request, int& status) {

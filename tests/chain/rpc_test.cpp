@@ -176,6 +176,12 @@ TEST_F(RpcTest, GarbageNeverCrashesTheServer) {
   EXPECT_EQ(nested.first, 200) << "a batch of one invalid request";
   EXPECT_NE(nested.second.find("-32600"), std::string::npos);
   EXPECT_EQ(post("{\"method\":\"getblockhash\",\"params\":[1e999]}").first, 500);
+  // Error messages quoting input cut inside a UTF-8 sequence still serialize.
+  std::string accents;
+  for (int i = 0; i < 60; ++i) accents += "\xc3\xa9";
+  auto cut = post("{\"method\":\"getblock\",\"params\":[\"a" + accents + "\"]}");  // quoted up to byte 80
+  EXPECT_EQ(cut.first, 500);
+  EXPECT_NE(cut.second.find("\"code\":-8"), std::string::npos) << cut.second;
   // Random bodies and random mutations of valid requests, bounded.
   std::mt19937 rng(1234);
   const std::string valid = R"({"method":"getblock","params":["0f9188f13cb7b2c71f2a335e3a4fc328bf5beb436012afca590b1a11466e2206",2],"id":1})";
