@@ -36,7 +36,7 @@ Status RpcClient::authenticate() {
 
 Expected<nlohmann::json> RpcClient::call(const std::string& method, nlohmann::json params) {
   nlohmann::json request{{"jsonrpc", "1.0"}, {"id", next_id_++}, {"method", method}, {"params", std::move(params)}};
-  const std::string body = request.dump();
+  const std::string body = request.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   int delay = options_.retry_delay_ms;
   httplib::Result res{nullptr, httplib::Error::Unknown};
   for (int attempt = 0;; ++attempt) {
