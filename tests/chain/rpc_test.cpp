@@ -233,5 +233,21 @@ TEST_F(RpcTest, UserPasswordAndCookieBothWork) {
   EXPECT_EQ(wrong.call("getblockcount").error().code, "chain.rpc-auth");
 }
 
+TEST(RpcJson, AmountsRoundTripExactly) {
+  for (btc::Amount sat : {btc::Amount{0}, btc::Amount{1}, btc::Amount{10'000'000}, btc::Amount{2'099'999'997'690'000},
+                          btc::MAX_MONEY, btc::Amount{123'456'789}}) {
+    auto back = amount_from_json(json::parse(btc_value(sat).dump()));
+    ASSERT_TRUE(back) << sat;
+    EXPECT_EQ(*back, sat);
+  }
+  EXPECT_EQ(amount_from_json(json(0.1)).value(), 10'000'000);
+  EXPECT_EQ(amount_from_json(json("0.00000001")).value(), 1);
+  EXPECT_FALSE(amount_from_json(json(0.000000001)));
+  EXPECT_FALSE(amount_from_json(json(-1)));
+  EXPECT_FALSE(amount_from_json(json(21'000'001)));
+  EXPECT_FALSE(amount_from_json(json("1x")));
+  EXPECT_FALSE(amount_from_json(json::array()));
+}
+
 }  // namespace
 }  // namespace ladder::chain
