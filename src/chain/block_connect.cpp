@@ -67,6 +67,7 @@ Status EmbeddedChain::connect(std::shared_ptr<const Block> block, std::vector<Tx
   rec.fees = std::move(fees);
   for (uint32_t i = 0; i < rec.facts.size(); ++i) tx_index_[rec.facts[i].txid] = TxPos{new_height, i};
   stale_.erase(rec.hash);
+  active_heights_[rec.hash] = rec.height;
   active_.push_back(std::move(rec));
   undo_.push_back(std::move(undo));
   remove_for_block(active_.back());
@@ -147,6 +148,7 @@ std::vector<std::shared_ptr<const btc::Transaction>> EmbeddedChain::disconnect_t
   BlockUndo undo = std::move(undo_.back());
   active_.pop_back();
   undo_.pop_back();
+  active_heights_.erase(rec.hash);
   const Block& block = *rec.block;
   for (size_t t = block.txs.size(); t-- > 0;) {
     const auto& tx = block.txs[t];

@@ -29,6 +29,7 @@ EmbeddedChain::EmbeddedChain(ChainParams params) : params_(std::move(params)) {
   rec.fees = {0};
   rec.block = std::move(genesis);
   tx_index_[f.txid] = TxPos{0, 0};
+  active_heights_[rec.hash] = 0;
   active_.push_back(std::move(rec));
   undo_.emplace_back();
   now_ = static_cast<int64_t>(params_.genesis_time) + params_.block_interval_seconds;
@@ -40,16 +41,12 @@ const BlockRecord* EmbeddedChain::at_height(int h) const {
 }
 
 const BlockRecord* EmbeddedChain::find_block(const Bytes32& hash) const {
-  for (size_t i = active_.size(); i-- > 0;)
-    if (active_[i].hash == hash) return &active_[i];
+  if (auto a = active_heights_.find(hash); a != active_heights_.end()) return &active_[static_cast<size_t>(a->second)];
   auto it = stale_.find(hash);
   return it == stale_.end() ? nullptr : &it->second;
 }
 
-bool EmbeddedChain::is_active(const Bytes32& hash) const {
-  const BlockRecord* r = find_block(hash);
-  return r && r->height <= height() && active_[static_cast<size_t>(r->height)].hash == hash;
-}
+bool EmbeddedChain::is_active(const Bytes32& hash) const { return active_heights_.count(hash) > 0; }
 
 int64_t EmbeddedChain::compute_mtp(uint32_t new_time) const {
   std::vector<int64_t> times = {new_time};

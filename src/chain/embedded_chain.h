@@ -174,6 +174,7 @@ class EmbeddedChain {
   ChainParams params_;
   std::vector<BlockRecord> active_;
   std::vector<BlockUndo> undo_;  // parallel to active_ (genesis has none)
+  std::unordered_map<Bytes32, int, Bytes32Hasher> active_heights_;  // hash -> height, active chain
   std::unordered_map<Bytes32, BlockRecord, Bytes32Hasher> stale_;
   std::unordered_map<btc::Txid, TxPos, TxidHasher> tx_index_;
   UtxoSet utxo_;
