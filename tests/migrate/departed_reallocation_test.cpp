@@ -1,0 +1,176 @@
+// L signing as departed clients (DESIGN §6): with only the present client of
+// a leaf online, L and that client give the leaf a new state in which the
+// departed client's channel value is L-stock; children-first with the
+// channel re-bound; the old state loses the Decker-Wattenhofer race on chain.
+#include "departed_fixture.h"
+#include "factory/exit_planner.h"
+#include "factory/fees.h"
+#include "migrate/sweep.h"
+
+namespace ladder::migrate {
+namespace {
+
+using factory::TxKind;
+using factory::kNodeInput;
+using test::DepartedWorld;
+using test::must;
+
+class Reallocate : public DepartedWorld {};
+
+TEST_F(Reallocate, WithBAloneTheDepartedChannelBecomesLStock) {
+  build(4);
+  open_channels();
+  auto keys = depart(0);
+  const uint32_t leaf = lsp_tree().shape().leaf_of(0);
+  const btc::Amount cap_a = lsp_tree().capacity(0), cap_b = lsp_tree().capacity(1);
+  const btc::Amount lstock_before = lsp_tree().lstock_value(leaf);
+  const btc::Amount b_balance = channels.at(1).client.latest_spec().to_holder;
+  // What B's agent learns before signing: its capacity stays, its passive
+  // protection does not grow, its leaf-level L-stock share does.
+  auto preview = must(propose_reallocation(lsp_tree(), keys, 1, leaf));
+  auto review = must(review_reallocation(h->client_tree(1), preview, 1));
+  EXPECT_EQ(review.expect.own_capacity, cap_b);
+  EXPECT_EQ(review.insured_after, review.insured_before);
+  EXPECT_GT(review.leaf_payout_after, review.leaf_payout_before);
+
+  auto p = reallocate(leaf, 1);
+  EXPECT_EQ(p, preview);
+  EXPECT_EQ(p.node, leaf);
+  EXPECT_EQ(p.new_index, 1u);
+  EXPECT_EQ(lsp_tree().capacity(0), 0);
+  EXPECT_EQ(lsp_tree().capacity(1), cap_b);
+  // A's whole channel is L-stock now, plus the fee of the output that went away.
+  const auto& params = lsp_tree().params();
+  const btc::Amount saved = factory::fee_for(factory::keypath_tx_vsize_p2tr(3), params.fee_rate_sat_per_kvb) -
+                            factory::fee_for(factory::keypath_tx_vsize_p2tr(2), params.fee_rate_sat_per_kvb);
+  EXPECT_EQ(lsp_tree().lstock_value(leaf), lstock_before + cap_a + saved);
+  // B's channel moved to its new outpoint with its balance unchanged; B's
+  // tree is complete and agrees with L's.
+  const auto b_binding = must(channel_binding(h->client_tree(1), 1));
+  EXPECT_EQ(channels.at(1).client.binding(), b_binding);
+  EXPECT_EQ(channels.at(1).lsp.binding(), b_binding);
+  EXPECT_EQ(channels.at(1).client.latest_spec().to_holder, b_balance);
+  EXPECT_EQ(h->client_tree(1).insured(1), review.insured_before);
+  EXPECT_TRUE(h->client_tree(1).signed_tx({TxKind::state, leaf, kNodeInput}));
+  EXPECT_EQ(h->client_tree(1).signed_tx({TxKind::state, leaf, kNodeInput}).value().txid(),
+            lsp_tree().signed_tx({TxKind::state, leaf, kNodeInput}).value().txid());
+  // Nobody outside the leaf took part.
+  EXPECT_EQ(h->client_tree(2).state_index(leaf), 0u);
+}
+
+TEST_F(Reallocate, UsesTheReservedLastLeafIndex) {
+  build(4);
+  const uint32_t leaf = lsp_tree().shape().leaf_of(0);
+  sale(leaf, 1'000);
+  sale(leaf, 1'000);
+  ASSERT_EQ(lsp_tree().state_index(leaf), 2u);
+  // Ordinary updates have no index left in this leaf.
+  EXPECT_NE(h->leaf_update(leaf, {lsp_tree().capacity(0), lsp_tree().capacity(1)}).node, leaf);
+  open_channels();
+  depart(1);
+  auto p = reallocate(leaf, 1);
+  EXPECT_EQ(p.node, leaf);
+  EXPECT_EQ(p.new_index, lsp_tree().state_count(leaf) - 1);
+  EXPECT_EQ(lsp_tree().capacity(1), 0);
+  EXPECT_EQ(channels.at(0).lsp.binding(), must(channel_binding(lsp_tree(), 0)));
+}
+
+TEST_F(Reallocate, AnExhaustedLeafAdvancesItsParentAndLSignsForEveryDepartedClient) {
+  build(4);
+  const uint32_t leaf = lsp_tree().shape().leaf_of(0), other = lsp_tree().shape().leaf_of(2);
+  const uint32_t parent = static_cast<uint32_t>(lsp_tree().shape().node(leaf).parent);
+  sale(leaf, 1'000);
+  sale(leaf, 1'000);
+  open_channels();
+  depart(0);
+  reallocate(leaf, 1);  // the reserved index
+  depart(1);
+  depart(3);
+  const btc::Amount cap_c = lsp_tree().capacity(2);
+  auto p = reallocate(leaf, 2);
+  EXPECT_EQ(p.node, parent);
+  ASSERT_EQ(p.leaves.size(), 2u);  // the other leaf sheds D's channel too
+  EXPECT_EQ(lsp_tree().state_index(parent), 1u);
+  EXPECT_EQ(lsp_tree().state_index(leaf), 0u);
+  EXPECT_EQ(lsp_tree().capacity(1), 0);
+  EXPECT_EQ(lsp_tree().capacity(3), 0);
+  EXPECT_EQ(lsp_tree().capacity(2), cap_c);
+  // Every client of the first leaf departed: its whole subtree is L's alone.
+  EXPECT_TRUE(departed_only(lsp_tree(), keys(), {OutputRole::node_input, leaf, 0}));
+  // C, the only present signer, holds the new subtree and its re-bound
+  // channel; its exit and commitment work on chain.
+  EXPECT_EQ(h->client_tree(2).state_index(parent), 1u);
+  ladder::test::execute_exit(chain, wallet, h->client_tree(2), 2);
+  const auto op = must(channel_binding(h->client_tree(2), 2)).outpoint;
+  ASSERT_NE(chain.coin(op), nullptr);
+  EXPECT_EQ(chain.coin(op)->out.value, cap_c);
+  EXPECT_EQ(other, lsp_tree().shape().leaf_of(3));
+  auto commit = must(channels.at(2).client.signed_commitment_tx());
+  EXPECT_EQ(commit.vin[0].prevout, op);
+  EXPECT_TRUE(chain.submit(commit));
+}
+
+TEST_F(Reallocate, AWithheldRebindingBlocksTheLeafUpdate) {
+  build(4);
+  open_channels();
+  auto keys = depart(0);
+  const uint32_t leaf = lsp_tree().shape().leaf_of(0);
+  auto run_to_top = [&](uint64_t id, int withhold) {
+    auto r = must(Reallocation::start(lsp_tree(), keys, h->lsp_key, id, leaf, *h->guards.back(), *h->stores.back(),
+                                      nothing_seen()));
+    EXPECT_EQ(r.present(), (std::vector<uint32_t>{1}));
+    auto review = must(review_reallocation(h->client_tree(1), r.proposal(), 1));
+    factory::UpdateSigner b(h->client_keys[1], 1u, *h->guards[1], *h->stores[1]);
+    must(r.on_nonces(1, must(b.on_proposal(h->client_tree(1), r.proposal(), review.expect, nothing_seen()))));
+    must(r.on_descendant_partials(1, must(b.on_aggnonces(must(r.aggnonces_for(1))))));
+    rebind(channels.at(1), review.new_binding, withhold);
+    return std::make_tuple(std::move(r), std::move(b), review.new_binding);
+  };
+  auto& pair = channels.at(1);
+  {
+    // L withholds rebind_complete: B never releases its top partial, so the
+    // new state cannot be aggregated.
+    auto [r, b, binding] = run_to_top(1, 3);
+    must(r.sign_top(require_rebound({{&pair.lsp, binding}})));
+    auto top = b.on_descendant_signatures(must(r.descendant_signatures_for(1)), require_rebound({{&pair.client, binding}}));
+    ASSERT_FALSE(top);
+    EXPECT_EQ(top.error().code, "migrate.not-rebound");
+    EXPECT_EQ(r.missing(), (std::vector<uint32_t>{1}));
+    EXPECT_FALSE(r.finish());
+    must(pair.client.on_channel_ready(must(pair.lsp.abandon_rebind())));
+    must(pair.lsp.on_channel_ready(must(pair.client.abandon_rebind())));
+    must(pair.lsp.resume());
+    must(pair.client.resume());
+  }
+  {
+    // B withholds rebind_signed: L's own channel is not re-bound, so L
+    // signs no top (neither for itself nor as A).
+    auto [r, b, binding] = run_to_top(2, 2);
+    auto refused = r.sign_top(require_rebound({{&pair.lsp, binding}}));
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().code, "migrate.not-rebound");
+    EXPECT_EQ(r.sign_top(nullptr).error().code, "migrate.not-rebound");
+    EXPECT_FALSE(r.finish());
+  }
+  EXPECT_EQ(pair.client.binding(), must(channel_binding(h->client_tree(1), 1)));
+}
+
+TEST_F(Reallocate, RefusedWithoutADepartedChannelOrWithAChangedCapacity) {
+  build(4);
+  open_channels();
+  auto keys = depart(0);
+  const uint32_t other_leaf = lsp_tree().shape().leaf_of(2);
+  auto none = propose_reallocation(lsp_tree(), keys, 1, other_leaf);
+  ASSERT_FALSE(none);
+  EXPECT_EQ(none.error().code, "migrate.nothing-to-reallocate");
+  // A present client refuses a "reallocation" that moves its own capacity.
+  auto p = must(propose_reallocation(lsp_tree(), keys, 1, lsp_tree().shape().leaf_of(0)));
+  p.leaves[0].capacities[1] -= 1'000;
+  auto r = review_reallocation(h->client_tree(1), p, 1);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, "migrate.capacity-changed");
+  EXPECT_EQ(review_reallocation(h->client_tree(2), p, 2).error().code, "migrate.not-a-signer");
+}
+
+}  // namespace
+}  // namespace ladder::migrate
