@@ -55,7 +55,10 @@
 namespace ladder::migrate {
 
 struct BatchInput {
-  enum class Source : uint8_t { wallet, sweep };
+  // wallet: L's coin; sweep: an output of a fully departed factory, signed
+  // by L with the departed keys; deposit: a joining client's coin, signed by
+  // that client once the batch is frozen.
+  enum class Source : uint8_t { wallet, sweep, deposit };
   btc::OutPoint outpoint;
   btc::TxOut spent;
   Source source = Source::wallet;
