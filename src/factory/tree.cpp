@@ -59,11 +59,14 @@ void Tree::invalidate_below(uint32_t node) {
 void Tree::set_state_index(uint32_t node, uint32_t index) {
   if (!shape().node(node).is_dw() || index >= state_count(node))
     throw std::invalid_argument("set_state_index: not a DW node or index out of range");
+  for (uint32_t id : shape().path_to(node))
+    if (has_distribution(id) && !input_payouts_.count(id)) input_payouts_[id] = distribution_payouts(id, kNodeInput);
   std::vector<uint32_t> stack(shape().node(node).children.begin(), shape().node(node).children.end());
   while (!stack.empty()) {
     uint32_t n = stack.back();
     stack.pop_back();
     state_index_.erase(n);
+    input_payouts_.erase(n);  // a new output with a new distribution
     for (uint32_t c : shape().node(n).children) stack.push_back(c);
   }
   if (index == 0) state_index_.erase(node);

@@ -135,6 +135,9 @@ class Tree {
   // nSequence of a DW node's state tx at index i: (S − 1 − i) × step.
   uint32_t state_sequence(uint32_t node, uint32_t index) const;
   // Sets a DW node's state index and resets every DW node below it to 0.
+  // The inputs of the nodes from the root down to `node` survive, and so do
+  // their distribution txs (never re-signed, R): their payouts stay those
+  // of the amounts they were signed with, whatever later capacities are.
   void set_state_index(uint32_t node, uint32_t index);
   // Current channel capacity of `client` (0 once its channel was removed).
   btc::Amount capacity(uint32_t client) const;
@@ -209,6 +212,7 @@ class Tree {
   std::shared_ptr<const Layout> layout_;
   std::unordered_map<uint32_t, uint32_t> state_index_;               // non-zero DW indices
   std::unordered_map<uint32_t, std::vector<btc::Amount>> leaf_caps_;  // leaves changed since construction
+  std::unordered_map<uint32_t, std::vector<Payout>> input_payouts_;  // surviving inputs' distributions, as signed
   std::unordered_map<uint32_t, btc::Txid> txid_memo_;
   std::map<btc::Txid, crypto::SchnorrSig> sigs_;
 };

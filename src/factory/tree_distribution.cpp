@@ -24,6 +24,8 @@ btc::Amount Tree::nominal_payout(uint32_t client) const {
 }
 
 std::vector<Payout> Tree::distribution_payouts(uint32_t node, uint32_t slot) const {
+  if (slot == kNodeInput)
+    if (auto it = input_payouts_.find(node); it != input_payouts_.end()) return it->second;
   const Node& n = shape().node(node);
   std::vector<Payout> nominal;
   btc::Amount value = 0;

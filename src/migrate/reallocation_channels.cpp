@@ -1,5 +1,8 @@
 #include "migrate/reallocation_channels.h"
 
+#include <algorithm>
+#include <cstdint>
+
 namespace ladder::migrate {
 
 using factory::Tree;
@@ -24,15 +27,26 @@ factory::RebindCheck require_rebound(std::vector<ExpectedRebind> channels) {
 }
 
 namespace {
-// What the leaf-level distributions pay `client` (its channel's and the L-stock's).
+btc::Amount paid_to(const Tree& tree, uint32_t node, uint32_t slot, uint32_t client) {
+  if (!tree.has_distribution(node, slot)) return 0;
+  for (const auto& p : tree.distribution_payouts(node, slot))
+    if (p.client == client) return p.amount;
+  return 0;
+}
+
+// What the distributions of the leaf's outputs pay `client` (its channel's and the L-stock's).
 btc::Amount leaf_payout(const Tree& tree, uint32_t client) {
   const uint32_t leaf = tree.shape().leaf_of(client);
-  const auto& n = tree.shape().node(leaf);
-  btc::Amount sum = 0;
-  for (uint32_t slot : {tree.shape().slot_in_leaf(client), n.client_count})
-    if (tree.has_distribution(leaf, slot))
-      for (const auto& p : tree.distribution_payouts(leaf, slot)) sum += p.client == client ? p.amount : 0;
-  return sum;
+  return paid_to(tree, leaf, tree.shape().slot_in_leaf(client), client) +
+         paid_to(tree, leaf, tree.shape().node(leaf).client_count, client);
+}
+
+// The least the distributions of the outputs on the path (down to the leaf's input) pay `client`.
+btc::Amount path_payout(const Tree& tree, uint32_t client) {
+  std::optional<btc::Amount> least;
+  for (uint32_t id : tree.shape().path_to(tree.shape().leaf_of(client)))
+    if (tree.has_distribution(id)) least = std::min(least.value_or(INT64_MAX), paid_to(tree, id, factory::kNodeInput, client));
+  return least.value_or(0);
 }
 }  // namespace
 
@@ -51,6 +65,7 @@ Expected<ReallocationReview> review_reallocation(const Tree& current, const fact
   Tree before = current;
   r.insured_before = before.insured(self);
   r.insured_after = next.insured(self);
+  r.path_payout = path_payout(next, self);
   r.leaf_payout_before = leaf_payout(current, self);
   r.leaf_payout_after = leaf_payout(next, self);
   return r;

@@ -12,11 +12,11 @@
 // so it never releases its top partial and the new leaf state cannot exist.
 //
 // Insured amount (§3.2): the reallocated value goes to the L-stock, whose
-// leaf-level distribution pays a share of it to the present client, but the
-// distributions above the leaf were signed at construction and can never be
-// re-signed (R), so Insured(C) — the least C is paid by any distribution on
-// its path — does not grow. The review tells the client's agent both
-// values, so it knows its passive protection did not change.
+// leaf-level distributions pay a share of it to the present client, but the
+// distributions of the outputs above the leaf's were signed earlier and are
+// never re-signed (R), so Insured(C) — the least C is paid by any
+// distribution on its path — stays capped by them and does not grow with
+// the reallocated value. The review gives the client's agent every figure.
 //
 // Thread-safety: pure functions; the RebindCheck holds raw channel pointers
 // the caller keeps alive until the update ends. Failure:
@@ -48,8 +48,9 @@ struct ReallocationReview {
   factory::UpdateExpectations expect;  // its capacity stays as it is
   channel::Binding new_binding;        // its channel's outpoint in the new state
   btc::Amount insured_before = 0;      // Insured(C) now
-  btc::Amount insured_after = 0;       // and in the new state (never larger)
-  btc::Amount leaf_payout_before = 0;  // what the leaf's distributions pay C now
+  btc::Amount insured_after = 0;       // and in the new state: min(path_payout, leaf_payout_after)
+  btc::Amount path_payout = 0;         // least paid to C by the distributions above the leaf's outputs (unchanged)
+  btc::Amount leaf_payout_before = 0;  // what the leaf's output distributions pay C now
   btc::Amount leaf_payout_after = 0;   // and after (its L-stock share grows)
 };
 

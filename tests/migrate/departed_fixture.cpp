@@ -47,7 +47,7 @@ DepartedKeys DepartedWorld::depart(uint32_t c) {
   return keys();
 }
 
-DepartedKeys DepartedWorld::keys() const {
+DepartedKeys DepartedWorld::keys() {
   std::map<uint32_t, crypto::SecretKey> k;
   for (uint32_t c : departed) k.emplace(c, h->client_keys[c]);
   return must(DepartedKeys::create(h->lsp_tree(), std::move(k)));

@@ -42,7 +42,7 @@ class DepartedWorld : public ::testing::Test {
   // Client c pays its whole balance to L (as a migration would) and hands
   // its factory key over; returns L's keys of every departed client.
   DepartedKeys depart(uint32_t c);
-  DepartedKeys keys() const;
+  DepartedKeys keys();
 
   // Quiescence and the re-binding of one pair to `b`; `withhold` stops it
   // after that many messages (of stfu, propose, signed, complete).

@@ -25,13 +25,17 @@ TEST_F(Reallocate, WithBAloneTheDepartedChannelBecomesLStock) {
   const btc::Amount cap_a = lsp_tree().capacity(0), cap_b = lsp_tree().capacity(1);
   const btc::Amount lstock_before = lsp_tree().lstock_value(leaf);
   const btc::Amount b_balance = channels.at(1).client.latest_spec().to_holder;
-  // What B's agent learns before signing: its capacity stays, its passive
-  // protection does not grow, its leaf-level L-stock share does.
+  // What B's agent learns before signing: its capacity stays; its leaf-level
+  // L-stock share grows by half of A's channel, but the distributions above
+  // the leaf are unchanged and cap Insured(B), which does not grow with it.
   auto preview = must(propose_reallocation(lsp_tree(), keys, 1, leaf));
   auto review = must(review_reallocation(h->client_tree(1), preview, 1));
   EXPECT_EQ(review.expect.own_capacity, cap_b);
-  EXPECT_EQ(review.insured_after, review.insured_before);
-  EXPECT_GT(review.leaf_payout_after, review.leaf_payout_before);
+  EXPECT_GE(review.leaf_payout_after - review.leaf_payout_before, cap_a / 2 - 1'000);
+  EXPECT_EQ(review.insured_before, std::min(review.path_payout, review.leaf_payout_before));
+  EXPECT_EQ(review.insured_after, std::min(review.path_payout, review.leaf_payout_after));
+  EXPECT_LE(review.insured_after, review.path_payout);
+  EXPECT_LT(review.insured_after - review.insured_before, (review.leaf_payout_after - review.leaf_payout_before) / 10);
 
   auto p = reallocate(leaf, 1);
   EXPECT_EQ(p, preview);
@@ -50,10 +54,14 @@ TEST_F(Reallocate, WithBAloneTheDepartedChannelBecomesLStock) {
   EXPECT_EQ(channels.at(1).client.binding(), b_binding);
   EXPECT_EQ(channels.at(1).lsp.binding(), b_binding);
   EXPECT_EQ(channels.at(1).client.latest_spec().to_holder, b_balance);
-  EXPECT_EQ(h->client_tree(1).insured(1), review.insured_before);
+  EXPECT_EQ(h->client_tree(1).insured(1), review.insured_after);
   EXPECT_TRUE(h->client_tree(1).signed_tx({TxKind::state, leaf, kNodeInput}));
   EXPECT_EQ(h->client_tree(1).signed_tx({TxKind::state, leaf, kNodeInput}).value().txid(),
             lsp_tree().signed_tx({TxKind::state, leaf, kNodeInput}).value().txid());
+  // Every distribution on B's path is still the one that was signed (the
+  // ones above the leaf's outputs are never re-signed).
+  for (uint32_t id : lsp_tree().shape().path_to(leaf))
+    EXPECT_TRUE(h->client_tree(1).signed_tx({TxKind::distribution, id, kNodeInput})) << id;
   // Nobody outside the leaf took part.
   EXPECT_EQ(h->client_tree(2).state_index(leaf), 0u);
 }
