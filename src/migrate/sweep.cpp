@@ -147,9 +147,9 @@ Expected<SweepInput> lstock_input(Tree& tree, uint32_t leaf, const crypto::Secre
   auto script_tree = tree.params().mode == factory::TimeoutMode::lsp
                          ? btc::TapTree::branch(csv_leaf, btc::TapTree::leaf({btc::TAPROOT_LEAF_TAPSCRIPT, tree.timeout_script()}))
                          : csv_leaf;
-  const btc::TapLeafPath* path = nullptr;
-  for (const auto& l : script_tree.leaves())
-    if (l.leaf.script == csv) path = &l;
+  std::optional<btc::TapLeafPath> path;
+  for (auto& l : script_tree.leaves())
+    if (l.leaf.script == csv) path = std::move(l);
   if (!path) return make_error("migrate.bad-output", "no CSV leaf in the L-stock tree");
   LADDER_ASSIGN(auto cb, btc::make_control_block(agg->output, *path));
   SweepInput in;

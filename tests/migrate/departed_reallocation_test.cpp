@@ -6,6 +6,8 @@
 #include "factory/exit_planner.h"
 #include "factory/fees.h"
 #include "migrate/sweep.h"
+#include "btc/standard_scripts.h"
+#include "channel/enforcement.h"
 
 namespace ladder::migrate {
 namespace {
@@ -178,6 +180,84 @@ TEST_F(Reallocate, RefusedWithoutADepartedChannelOrWithAChangedCapacity) {
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, "migrate.capacity-changed");
   EXPECT_EQ(review_reallocation(h->client_tree(2), p, 2).error().code, "migrate.not-a-signer");
+}
+
+TEST_F(Reallocate, TheOldLeafStateLosesTheRaceAndBsChannelClosesToTheSatoshi) {
+  build(4);
+  open_channels();
+  depart(0);
+  const uint32_t leaf = lsp_tree().shape().leaf_of(0);
+  factory::Tree old = lsp_tree();
+  reallocate(leaf, 1);
+  factory::Tree& now = h->client_tree(1);
+  std::vector<btc::Transaction> txs;
+  auto confirm = [&](const btc::Transaction& tx) {
+    auto r = chain.submit(tx);
+    ASSERT_TRUE(r) << r.error().to_string() << " for tx #" << txs.size();
+    wallet.mine_empty(1);
+    txs.push_back(tx);
+  };
+  // L publishes the OLD path down to the leaf's kickoff (the txs above the
+  // leaf state are the same in both versions).
+  auto conf = [&](const btc::Txid& id) { return ladder::test::confirmed_height(chain, id); };
+  for (;;) {
+    auto plan = must(factory::plan_to_node(old, leaf, height(), conf));
+    ASSERT_FALSE(plan.empty());
+    if (plan.front().key.kind == TxKind::state && plan.front().key.node == leaf) break;
+    if (height() + 1 < plan.front().valid_at) wallet.mine_empty(static_cast<int>(plan.front().valid_at - height() - 1));
+    confirm(plan.front().tx);
+    if (HasFatalFailure()) return;
+  }
+  const auto old_state = must(old.signed_tx({TxKind::state, leaf, kNodeInput}));
+  const auto new_state = must(now.signed_tx({TxKind::state, leaf, kNodeInput}));
+  ASSERT_LT(new_state.vin[0].sequence, old_state.vin[0].sequence);
+  // The newest state (B's, or its tower's) matures first and confirms; the
+  // old one is not final before it and has no input after it.
+  wallet.mine_empty(static_cast<int>(new_state.vin[0].sequence) - 1);
+  EXPECT_EQ(chain.submit(old_state).error().code, "non-BIP68-final");
+  confirm(new_state);
+  wallet.mine_empty(static_cast<int>(old_state.vin[0].sequence));
+  EXPECT_EQ(chain.submit(old_state).error().code, "bad-txns-inputs-missingorspent");
+
+  // B closes its re-bound channel with its latest commitment; both sides
+  // claim; L takes the L-stock (A's former channel) after its CSV.
+  auto& pair = channels.at(1);
+  const btc::Amount b_balance = pair.client.latest_spec().to_holder, l_balance = pair.lsp.latest_spec().to_holder;
+  const auto commit = must(pair.client.signed_commitment_tx());
+  EXPECT_EQ(commit.vin[0].prevout, must(channel_binding(now, 1)).outpoint);
+  confirm(commit);
+  const Bytes b_dest = ladder::test::p2tr_of(h->client_keys[1].pubkey());
+  const auto l_claim = must(channel::claim_to_remote(pair.lsp, must(channel::identify_commitment(pair.lsp, commit)),
+                                                     {lsp_wallet, 2000}));
+  confirm(l_claim);
+  wallet.mine_empty(static_cast<int>(pair.client.params().to_self_delay));
+  const auto b_claim = must(channel::claim_to_local(pair.client, must(channel::identify_commitment(pair.client, commit)),
+                                                    {b_dest, 2000}));
+  confirm(b_claim);
+  const auto lstock = must(build_sweep({must(lstock_input(lsp_tree(), leaf, h->lsp_key))}, {}, lsp_wallet, 2000));
+  confirm(lstock);
+  if (HasFatalFailure()) return;
+
+  // Conservation: everything that left the funding output is in someone's
+  // output or paid as a fee; B has its balance minus its own claim's fee.
+  const uint32_t other_leaf = lsp_tree().shape().leaf_of(2);
+  const Bytes in_factory = must(lsp_tree().input_txout(other_leaf)).script_pubkey;
+  auto owner = [&](const btc::TxOut& o) -> std::string {
+    if (o.script_pubkey == b_dest) return "B";
+    if (o.script_pubkey == lsp_wallet) return "L";
+    if (o.script_pubkey == btc::p2a_script()) return "anchors";
+    if (o.script_pubkey == in_factory) return "C and D, still in the factory";
+    return "?";
+  };
+  const auto ledger = test::account(chain, txs, owner);
+  EXPECT_EQ(test::put_in(chain, txs), lsp_tree().funding_value());
+  EXPECT_EQ(ledger.total(), lsp_tree().funding_value());
+  EXPECT_EQ(ledger.by_owner.count("?"), 0u);
+  EXPECT_EQ(ledger.by_owner.at("B"), b_balance - channel::fee_for_vsize(b_claim.vsize(), 2000));
+  EXPECT_EQ(l_claim.vout[0].value, l_balance - channel::commitment_fee(pair.lsp.params(), 0) -
+                                       pair.lsp.params().anchor_value - channel::fee_for_vsize(l_claim.vsize(), 2000));
+  EXPECT_EQ(ledger.by_owner.at("L"), l_claim.vout[0].value + lstock.vout[0].value);
+  EXPECT_EQ(ledger.by_owner.at("C and D, still in the factory"), lsp_tree().input_value(other_leaf));
 }
 
 }  // namespace
