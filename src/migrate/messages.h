@@ -29,7 +29,9 @@
 //             (docs/migrate.md).
 //   option 3b Request/Terms; PTLC A→L on the old channel, PTLC L→A on the
 //             new one with the same point; A settles the new one with its key.
-// Either side may send MigrateReject at any point before the reveal.
+// Either side may send MigrateReject at any point before the reveal. The
+// client sends RevealBlocked when its reveal conditions fail on a quiescent
+// old channel (legs.h), so that both sides leave quiescence to fix it.
 //
 // Secrets: only Handover (the old factory key, the protocol's reveal) and
 // SwapClaimRequest (the preimage) carry one; secret nonces never appear.
@@ -83,6 +85,7 @@ enum class MessageType : uint16_t {
   claim_resign = 33021,
   handover = 33023,
   handover_ack = 33025,
+  reveal_blocked = 33027,
 };
 
 // A→L: the client opens a migration of its whole old-channel balance.
@@ -204,9 +207,19 @@ struct HandoverAck {
   MigrationId id{};
 };
 
+// A→L: the client will not reveal its secret until what `code` names is
+// resolved (e.g. "migrate.other-lock": L offered a lock after the migration
+// leg); both sides leave quiescence on the old channel so that it can be
+// resolved, and the client asks for quiescence again afterwards.
+struct RevealBlocked {
+  static constexpr MessageType kType = MessageType::reveal_blocked;
+  MigrationId id{};
+  std::string code;
+};
+
 using Message = std::variant<MigrateRequest, MigrateTerms, MigrateReject, SwapFunded, SwapClaimRequest, SwapClaimSig,
                              ClaimOffer, ClaimPartial, ClaimAdaptorPartial, ClaimResign, Handover,
-                             HandoverAck>;
+                             HandoverAck, RevealBlocked>;
 
 inline MessageType type(const Message& m) {
   return std::visit([](const auto& v) { return std::decay_t<decltype(v)>::kType; }, m);

@@ -166,7 +166,7 @@ using PeerMessage = std::variant<
     channel::RebindSigned, channel::RebindComplete,
     // migration
     MigrateRequest, MigrateTerms, MigrateReject, SwapFunded, SwapClaimRequest, SwapClaimSig, ClaimOffer, ClaimPartial,
-    ClaimAdaptorPartial, ClaimResign, Handover, HandoverAck,
+    ClaimAdaptorPartial, ClaimResign, Handover, HandoverAck, RevealBlocked,
     // session and tower
     JoinRequest, JoinOffer, JoinReject, DepositSignRequest, DepositSig, Notice, TowerUpdate, TowerAck>;
 
