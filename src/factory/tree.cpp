@@ -315,41 +315,34 @@ std::pair<uint32_t, uint32_t> Tree::signer_range(const TxKey& key) const {
   return {n.first_client, n.client_count};
 }
 
+// The txs of node `id`: its static tx or kickoff and state, the distribution
+// of its input, and for a leaf the distributions of its outputs — all of
+// them, or (`client` given) only those that client signs.
+void Tree::append_node_txs(std::vector<TxKey>& out, uint32_t id, std::optional<uint32_t> client) const {
+  const Node& n = shape().node(id);
+  if (n.is_dw()) {
+    out.push_back({TxKind::kickoff, id, kNodeInput});
+    out.push_back({TxKind::state, id, kNodeInput});
+  } else {
+    out.push_back({TxKind::static_tx, id, kNodeInput});
+  }
+  if (has_distribution(id)) out.push_back({TxKind::distribution, id, kNodeInput});
+  if (!n.is_leaf()) return;
+  for (uint32_t slot = 0; slot <= n.client_count; ++slot) {
+    bool signs = !client || slot == n.client_count || slot == shape().slot_in_leaf(*client);
+    if (signs && has_distribution(id, slot)) out.push_back({TxKind::distribution, id, slot});
+  }
+}
+
 std::vector<TxKey> Tree::all_txs() const {
   std::vector<TxKey> out;
-  for (uint32_t id = 0; id < shape().nodes().size(); ++id) {
-    const Node& n = shape().node(id);
-    if (n.is_dw()) {
-      out.push_back({TxKind::kickoff, id, kNodeInput});
-      out.push_back({TxKind::state, id, kNodeInput});
-    } else {
-      out.push_back({TxKind::static_tx, id, kNodeInput});
-    }
-    if (has_distribution(id)) out.push_back({TxKind::distribution, id, kNodeInput});
-    if (n.is_leaf())
-      for (uint32_t slot = 0; slot <= n.client_count; ++slot)
-        if (has_distribution(id, slot)) out.push_back({TxKind::distribution, id, slot});
-  }
+  for (uint32_t id = 0; id < shape().nodes().size(); ++id) append_node_txs(out, id, std::nullopt);
   return out;
 }
 
 std::vector<TxKey> Tree::txs_of_client(uint32_t client) const {
   std::vector<TxKey> out;
-  for (uint32_t id : shape().path_to(shape().leaf_of(client))) {
-    const Node& n = shape().node(id);
-    if (n.is_dw()) {
-      out.push_back({TxKind::kickoff, id, kNodeInput});
-      out.push_back({TxKind::state, id, kNodeInput});
-    } else {
-      out.push_back({TxKind::static_tx, id, kNodeInput});
-    }
-    if (has_distribution(id)) out.push_back({TxKind::distribution, id, kNodeInput});
-    if (n.is_leaf()) {
-      uint32_t slot = shape().slot_in_leaf(client);
-      if (has_distribution(id, slot)) out.push_back({TxKind::distribution, id, slot});
-      if (has_distribution(id, n.client_count)) out.push_back({TxKind::distribution, id, n.client_count});
-    }
-  }
+  for (uint32_t id : shape().path_to(shape().leaf_of(client))) append_node_txs(out, id, client);
   return out;
 }
 

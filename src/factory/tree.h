@@ -202,6 +202,7 @@ class Tree {
   using KeyPtr = std::shared_ptr<const AggregateKey>;
   explicit Tree(std::shared_ptr<const Layout> layout) : layout_(std::move(layout)) {}
   Expected<btc::Txid> output_txid(uint32_t node);  // txid of the tx creating the node's children
+  void append_node_txs(std::vector<TxKey>& out, uint32_t id, std::optional<uint32_t> client) const;
   void invalidate_below(uint32_t node);
   Expected<std::vector<btc::TxOut>> node_outputs(uint32_t node);
   Expected<std::vector<btc::TxOut>> leaf_outputs(uint32_t leaf);

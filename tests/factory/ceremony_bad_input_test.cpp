@@ -17,6 +17,22 @@ class CeremonyBadInput : public ::testing::Test {
   TestWallet wallet{chain};
   void SetUp() override { wallet.mine_coins(3); }
 
+  // Every participant of `h` with round one done on proposal `p`.
+  struct RoundOne {
+    Coordinator coord;
+    std::vector<Signer> clients;
+    Signer lsp;
+  };
+  RoundOne round_one(FactoryHarness& h, const Proposal& p) {
+    RoundOne r{Coordinator::create(p).value(), {}, Signer::lsp(h.lsp_key, *h.guards.back(), *h.stores.back())};
+    for (uint32_t c = 0; c < h.setup.clients; ++c) {
+      r.clients.push_back(Signer::client(h.client_keys[c], h.expectations(c), *h.guards[c], *h.stores[c]));
+      EXPECT_TRUE(r.coord.on_nonces(c, r.clients.back().on_proposal(p).value()));
+    }
+    EXPECT_TRUE(r.coord.on_nonces(kLsp, r.lsp.on_proposal(p).value()));
+    return r;
+  }
+
   // Client `c` of harness `h` receives `terms` (possibly tampered with).
   Error refusal(FactoryHarness& h, uint32_t c, const FactoryTerms& terms, ClientExpectations e) {
     auto signer = Signer::client(h.client_keys[c], e, *h.guards[c], *h.stores[c]);
@@ -102,12 +118,10 @@ TEST_F(CeremonyBadInput, MalformedNonceNamesItsSender) {
 TEST_F(CeremonyBadInput, WrongPartialSignatureNamesTheCulpritAndNothingIsFunded) {
   FactoryHarness h(chain, wallet, FactorySetup{});
   Proposal p{h.terms, 0};
-  auto coord = Coordinator::create(p).value();
-  std::vector<Signer> signers;
-  for (uint32_t c = 0; c < 8; ++c) signers.push_back(Signer::client(h.client_keys[c], h.expectations(c), *h.guards[c], *h.stores[c]));
-  auto lsp = Signer::lsp(h.lsp_key, *h.guards.back(), *h.stores.back());
-  for (uint32_t c = 0; c < 8; ++c) ASSERT_TRUE(coord.on_nonces(c, signers[c].on_proposal(p).value()));
-  ASSERT_TRUE(coord.on_nonces(kLsp, lsp.on_proposal(p).value()));
+  auto r1 = round_one(h, p);
+  auto& coord = r1.coord;
+  auto& signers = r1.clients;
+  auto& lsp = r1.lsp;
   for (uint32_t c = 0; c < 8; ++c) {
     auto psigs = signers[c].on_aggnonces(coord.aggnonces_for(c).value()).value();
     if (c == 5) psigs.psigs.back()[31] ^= 1;  // a wrong (but well-formed) partial
@@ -152,12 +166,9 @@ TEST_F(CeremonyBadInput, VanishedClientIsNamedAndTheCeremonyRestartsWithoutIt) {
 TEST_F(CeremonyBadInput, AfterPartialsWereReleasedARetryMustUseANewFundingOutpoint) {
   FactoryHarness h(chain, wallet, FactorySetup{});
   Proposal p{h.terms, 0};
-  auto coord = Coordinator::create(p).value();
-  std::vector<Signer> signers;
-  for (uint32_t c = 0; c < 8; ++c) signers.push_back(Signer::client(h.client_keys[c], h.expectations(c), *h.guards[c], *h.stores[c]));
-  auto lsp = Signer::lsp(h.lsp_key, *h.guards.back(), *h.stores.back());
-  for (uint32_t c = 0; c < 8; ++c) ASSERT_TRUE(coord.on_nonces(c, signers[c].on_proposal(p).value()));
-  ASSERT_TRUE(coord.on_nonces(kLsp, lsp.on_proposal(p).value()));
+  auto r1 = round_one(h, p);
+  auto& coord = r1.coord;
+  auto& signers = r1.clients;
   for (uint32_t c = 0; c < 7; ++c)  // client 7 vanishes in round two
     ASSERT_TRUE(coord.on_partials(c, signers[c].on_aggnonces(coord.aggnonces_for(c).value()).value()));
   EXPECT_TRUE(coord.released_partials());

@@ -11,6 +11,27 @@ using test::FactoryHarness;
 using test::FactorySetup;
 using test::TestWallet;
 
+// L and the two clients of client 0's leaf, driven through an update's first
+// two rounds (nonces; descendant partials aggregated by L).
+struct LeafRound {
+  UpdateCoordinator coord;
+  UpdateSigner lsp, a, b;
+
+  LeafRound(FactoryHarness& h, const Tree& l_tree, const Tree& a_tree, const Tree& b_tree, const UpdateProposal& update)
+      : coord(UpdateCoordinator::create(l_tree, update).value()),
+        lsp(h.lsp_key, std::nullopt, *h.guards.back(), *h.stores.back()),
+        a(h.client_keys[0], 0u, *h.guards[0], *h.stores[0]),
+        b(h.client_keys[1], 1u, *h.guards[1], *h.stores[1]) {
+    auto none = [](const btc::Txid&) { return false; };
+    auto next = apply_update(l_tree, update).value();
+    EXPECT_TRUE(coord.on_nonces(kLsp, lsp.on_proposal(l_tree, update, {}, none).value()));
+    EXPECT_TRUE(coord.on_nonces(0, a.on_proposal(a_tree, update, {next.capacity(0)}, none).value()));
+    EXPECT_TRUE(coord.on_nonces(1, b.on_proposal(b_tree, update, {next.capacity(1)}, none).value()));
+    for (auto [who, s] : {std::pair<uint32_t, UpdateSigner*>{kLsp, &lsp}, {0u, &a}, {1u, &b}})
+      EXPECT_TRUE(coord.on_descendant_partials(who, s->on_aggnonces(coord.aggnonces_for(who).value()).value()));
+  }
+};
+
 class Update : public ::testing::Test {
  protected:
   chain::EmbeddedChain chain;
@@ -124,17 +145,10 @@ TEST_F(Update, AnLspThatWithholdsDescendantsNeverGetsTheNewState) {
   h.run_ceremony();
   uint32_t leaf = h.lsp_tree().shape().leaf_of(0);
   auto update = h.leaf_update(leaf, sale(h, leaf, 5'000));
-  auto coord = UpdateCoordinator::create(h.lsp_tree(), update).value();
-  auto next = apply_update(h.lsp_tree(), update).value();
-  UpdateSigner lsp(h.lsp_key, std::nullopt, *h.guards.back(), *h.stores.back());
-  UpdateSigner a(h.client_keys[0], 0u, *h.guards[0], *h.stores[0]);
-  UpdateSigner b(h.client_keys[1], 1u, *h.guards[1], *h.stores[1]);
-  auto none = [](const btc::Txid&) { return false; };
-  ASSERT_TRUE(coord.on_nonces(kLsp, lsp.on_proposal(h.lsp_tree(), update, {}, none).value()));
-  ASSERT_TRUE(coord.on_nonces(0, a.on_proposal(h.client_tree(0), update, {next.capacity(0)}, none).value()));
-  ASSERT_TRUE(coord.on_nonces(1, b.on_proposal(h.client_tree(1), update, {}, none).value()));
-  for (auto [who, s] : {std::pair<uint32_t, UpdateSigner*>{kLsp, &lsp}, {0u, &a}, {1u, &b}})
-    ASSERT_TRUE(coord.on_descendant_partials(who, s->on_aggnonces(coord.aggnonces_for(who).value()).value()));
+  LeafRound r0(h, h.lsp_tree(), h.client_tree(0), h.client_tree(1), update);
+  auto& coord = r0.coord;
+  auto& a = r0.a;
+  auto& lsp = r0.lsp;
   ASSERT_TRUE(coord.finalize_descendants());
   // L withholds the descendants' signatures: the clients have no call that
   // signs the top without them, and a forged batch is refused.
@@ -159,17 +173,9 @@ TEST_F(Update, ChannelNotReboundBlocksTheTop) {
   h.run_ceremony();
   uint32_t leaf = h.lsp_tree().shape().leaf_of(0);
   auto update = h.leaf_update(leaf, sale(h, leaf, 5'000));
-  auto coord = UpdateCoordinator::create(h.lsp_tree(), update).value();
-  UpdateSigner b(h.client_keys[1], 1u, *h.guards[1], *h.stores[1]);
-  UpdateSigner a(h.client_keys[0], 0u, *h.guards[0], *h.stores[0]);
-  UpdateSigner lsp(h.lsp_key, std::nullopt, *h.guards.back(), *h.stores.back());
-  auto none = [](const btc::Txid&) { return false; };
-  auto next = apply_update(h.lsp_tree(), update).value();
-  ASSERT_TRUE(coord.on_nonces(kLsp, lsp.on_proposal(h.lsp_tree(), update, {}, none).value()));
-  ASSERT_TRUE(coord.on_nonces(0, a.on_proposal(h.client_tree(0), update, {next.capacity(0)}, none).value()));
-  ASSERT_TRUE(coord.on_nonces(1, b.on_proposal(h.client_tree(1), update, {}, none).value()));
-  for (auto [who, s] : {std::pair<uint32_t, UpdateSigner*>{kLsp, &lsp}, {0u, &a}, {1u, &b}})
-    ASSERT_TRUE(coord.on_descendant_partials(who, s->on_aggnonces(coord.aggnonces_for(who).value()).value()));
+  LeafRound round(h, h.lsp_tree(), h.client_tree(0), h.client_tree(1), update);
+  auto& coord = round.coord;
+  auto& b = round.b;
   ASSERT_TRUE(coord.finalize_descendants());
   auto not_rebound = [](const Tree&) -> Status { return make_error("channel.not-rebound", "withheld"); };
   auto r = b.on_descendant_signatures(coord.descendant_signatures_for(1).value(), not_rebound);
@@ -206,20 +212,9 @@ TEST_F(Update, GuardRefusesADifferentStateAtAnIndexAlreadySigned) {
   auto other = first;
   other.update_id = 77;
   other.leaves[0].capacities[0] += 1'000;
-  UpdateSigner b(h.client_keys[1], 1u, *h.guards[1], *h.stores[1]);
-  auto none = [](const btc::Txid&) { return false; };
-  auto coord = UpdateCoordinator::create(before, other).value();
-  auto nonces = b.on_proposal(before, other, {}, none);
-  ASSERT_TRUE(nonces);
-  UpdateSigner a(h.client_keys[0], 0u, *h.guards[0], *h.stores[0]);
-  UpdateSigner lsp(h.lsp_key, std::nullopt, *h.guards.back(), *h.stores.back());
-  auto next = apply_update(before, other).value();
-  ASSERT_TRUE(coord.on_nonces(1, *nonces));
-  ASSERT_TRUE(coord.on_nonces(0, a.on_proposal(before, other, {next.capacity(0)}, none).value()));
-  ASSERT_TRUE(coord.on_nonces(kLsp, lsp.on_proposal(before, other, {}, none).value()));
-  ASSERT_TRUE(coord.on_descendant_partials(1, b.on_aggnonces(coord.aggnonces_for(1).value()).value()));
-  ASSERT_TRUE(coord.on_descendant_partials(0, a.on_aggnonces(coord.aggnonces_for(0).value()).value()));
-  ASSERT_TRUE(coord.on_descendant_partials(kLsp, lsp.on_aggnonces(coord.aggnonces_for(kLsp).value()).value()));
+  LeafRound round(h, before, before, before, other);
+  auto& coord = round.coord;
+  auto& b = round.b;
   ASSERT_TRUE(coord.finalize_descendants());
   auto top = b.on_descendant_signatures(coord.descendant_signatures_for(1).value(), nullptr);
   ASSERT_FALSE(top);
