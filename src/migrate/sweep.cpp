@@ -1,5 +1,7 @@
 #include "migrate/sweep.h"
 
+#include <algorithm>
+
 #include "btc/sighash.h"
 #include "btc/standard_scripts.h"
 #include "btc/taproot.h"
@@ -243,6 +245,23 @@ Expected<btc::Transaction> build_sweep(const std::vector<SweepInput>& inputs, st
   tx.vout = std::move(outputs);
   for (size_t i = 0; i < inputs.size(); ++i) LADDER_TRY(sign_input(tx, i, spent, inputs[i]));
   return tx;
+}
+
+Expected<BatchInput> batch_input(const SweepInput& in, uint64_t factory_id) {
+  if (in.path == SweepInput::Path::lstock_csv)
+    return make_error("migrate.bad-input", in.what + " needs its own nSequence; sweep it with build_sweep");
+  int64_t weight = 1;  // item count
+  for (const auto& item : in.dummy_witness()) weight += 1 + static_cast<int64_t>(item.size());  // items < 253 bytes
+  return BatchInput{in.outpoint, in.spent, BatchInput::Source::sweep, factory_id, weight};
+}
+
+Status sign_sweeps(btc::Transaction& tx, const std::vector<btc::TxOut>& spent, const std::vector<SweepInput>& sweeps) {
+  for (const auto& sw : sweeps) {
+    auto it = std::find_if(tx.vin.begin(), tx.vin.end(), [&](const btc::TxIn& i) { return i.prevout == sw.outpoint; });
+    if (it == tx.vin.end()) return make_error("migrate.bad-input", sw.what + " is not an input of the tx");
+    LADDER_TRY(sign_input(tx, static_cast<size_t>(it - tx.vin.begin()), spent, sw));
+  }
+  return ok();
 }
 
 Expected<btc::Transaction> sweep_factory(Tree& tree, const DepartedKeys& keys, const crypto::SecretKey& lsp_key,

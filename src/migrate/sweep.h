@@ -17,9 +17,10 @@
 // key never signs outside its factory ("migrate.key-out-of-scope").
 //
 // SweepInput is the input-provider contract for batches: outpoint, spent
-// output, the witness size it will need (for fee estimation before
+// output, a dummy witness of the size it will need (fee estimation before
 // signing), and sign_input() to sign it once the whole tx is fixed (BIP-341
-// sighashes commit to every input's spent output, so signing is last).
+// sighashes commit to every input's spent output, so signing is last);
+// batch_input()/sign_sweeps() plug it into migrate/batch.h.
 //
 // Thread-safety: pure functions of their arguments (SweepInput holds secret
 // key copies; keep it in memory only). Failure: "migrate.key-out-of-scope",
@@ -33,6 +34,7 @@
 #include <vector>
 
 #include "factory/tree.h"
+#include "migrate/batch.h"
 #include "migrate/departed_keys.h"
 
 namespace ladder::migrate {
@@ -108,6 +110,14 @@ int64_t sweep_vsize(const std::vector<SweepInput>& inputs, const std::vector<btc
 Expected<btc::Transaction> build_sweep(const std::vector<SweepInput>& inputs, std::vector<btc::TxOut> outputs,
                                        const Bytes& change_script, btc::Amount fee_rate_sat_per_kvb,
                                        btc::Amount dust_limit = 330);
+
+// The batch's view of a sweep input (§6 batching: the sweep of a fully
+// departed factory joins L's daily batch). Key-path and anchor inputs only
+// ("migrate.bad-input" otherwise): the batch fixes every nSequence.
+Expected<BatchInput> batch_input(const SweepInput& in, uint64_t factory_id);
+// Signs every input of `tx` (a frozen batch) that is one of `sweeps`;
+// `spent` lists every input's spent output in input order.
+Status sign_sweeps(btc::Transaction& tx, const std::vector<btc::TxOut>& spent, const std::vector<SweepInput>& sweeps);
 
 // A factory whose every client departed, swept in ONE tx spending its
 // funding output by key path (one signature); `outputs` may fund the next

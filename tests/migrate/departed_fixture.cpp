@@ -44,14 +44,11 @@ DepartedKeys DepartedWorld::depart(uint32_t c) {
   link.run();
   EXPECT_EQ(p.client.latest_spec().to_holder, 0);
   departed.insert(c);
+  must(vault.put(h->terms.factory_id, h->client_keys[c]));
   return keys();
 }
 
-DepartedKeys DepartedWorld::keys() {
-  std::map<uint32_t, crypto::SecretKey> k;
-  for (uint32_t c : departed) k.emplace(c, h->client_keys[c]);
-  return must(DepartedKeys::create(h->lsp_tree(), std::move(k)));
-}
+DepartedKeys DepartedWorld::keys() { return must(vault.departed_keys(h->lsp_tree())); }
 
 void DepartedWorld::rebind(channel::test::Pair& p, const channel::Binding& b, int withhold) {
   auto stfu = must(p.lsp.request_quiescence());

@@ -15,8 +15,10 @@
 #include <string>
 
 #include "channel_fixture.h"
+#include "migrate/key_vault.h"
 #include "migrate/reallocation.h"
 #include "migrate/reallocation_channels.h"
+#include "store/memory_store.h"
 #include "support/factory_harness.h"
 
 namespace ladder::migrate::test {
@@ -30,6 +32,8 @@ class DepartedWorld : public ::testing::Test {
   std::optional<ladder::test::FactoryHarness> h;
   std::map<uint32_t, channel::test::Pair> channels;  // by client
   std::set<uint32_t> departed;
+  store::MemoryStore lsp_store;
+  KeyVault vault{lsp_store};  // L's handed-over keys, scoped to their factory
   Bytes lsp_wallet = ladder::test::p2tr_of(crypto::SecretKey::generate().pubkey());
 
   void SetUp() override { wallet.mine_coins(6); }
@@ -40,7 +44,8 @@ class DepartedWorld : public ::testing::Test {
   // Opens a channel pair on every client's current channel output.
   void open_channels();
   // Client c pays its whole balance to L (as a migration would) and hands
-  // its factory key over; returns L's keys of every departed client.
+  // its factory key over (into L's vault); returns L's keys of every
+  // departed client, as the vault gives them for this factory.
   DepartedKeys depart(uint32_t c);
   DepartedKeys keys();
 
