@@ -80,7 +80,11 @@ Expected<Reallocation> Reallocation::start(const Tree& current, const DepartedKe
     LADDER_ASSIGN(auto nonces, r.internal_.back().signer.on_proposal(current, proposal, expect, seen));
     LADDER_TRY(r.coord_.on_nonces(who, nonces));
   }
-  LADDER_TRY(r.advance());
+  if (r.present_.empty()) {
+    LADDER_TRY(r.internal_partials());
+    LADDER_TRY(r.coord_.finalize_descendants());
+    r.round_ = Round::descendants_signed;
+  }
   return r;
 }
 
@@ -92,27 +96,33 @@ Status Reallocation::require_present(uint32_t client) const {
 
 std::vector<uint32_t> Reallocation::missing() const {
   std::vector<uint32_t> out;
+  if (round_ == Round::nonces || round_ == Round::partials) {
+    for (uint32_t c : present_)
+      if (!delivered_.count(c)) out.push_back(c);
+    return out;
+  }
   for (uint32_t w : coord_.missing())
     if (w != kLsp && std::find(present_.begin(), present_.end(), w) != present_.end()) out.push_back(w);
   return out;
 }
 
-// Runs the internal signers' part of a round once every present client's is in.
-Status Reallocation::advance() {
-  if (!coord_.missing().empty()) {
-    // Only present clients can be missing here: internal signers answer at once.
-    return ok();
+Status Reallocation::internal_partials() {
+  for (auto& in : internal_) {
+    LADDER_ASSIGN(auto agg, coord_.aggnonces_for(in.who));
+    LADDER_ASSIGN(auto psigs, in.signer.on_aggnonces(agg));
+    LADDER_TRY(coord_.on_descendant_partials(in.who, psigs));
   }
+  return ok();
+}
+
+Status Reallocation::delivered(uint32_t client) {
+  delivered_.insert(client);
+  if (delivered_.size() < present_.size()) return ok();
+  delivered_.clear();
   if (round_ == Round::nonces) {
-    for (auto& in : internal_) {
-      LADDER_ASSIGN(auto agg, coord_.aggnonces_for(in.who));
-      LADDER_ASSIGN(auto psigs, in.signer.on_aggnonces(agg));
-      LADDER_TRY(coord_.on_descendant_partials(in.who, psigs));
-    }
+    LADDER_TRY(internal_partials());
     round_ = Round::partials;
-    return advance();
-  }
-  if (round_ == Round::partials) {
+  } else {
     LADDER_TRY(coord_.finalize_descendants());
     round_ = Round::descendants_signed;
   }
@@ -122,8 +132,9 @@ Status Reallocation::advance() {
 Status Reallocation::on_nonces(uint32_t client, const factory::UpdateNonces& msg) {
   LADDER_TRY(require_present(client));
   if (round_ != Round::nonces) return make_error("factory.out-of-order", "nonces after the nonce round");
+  if (delivered_.count(client)) return make_error("factory.out-of-order", "nonces already received");
   LADDER_TRY(coord_.on_nonces(client, msg));
-  return advance();
+  return delivered(client);
 }
 
 Expected<factory::UpdateAggNonces> Reallocation::aggnonces_for(uint32_t client) {
@@ -135,8 +146,9 @@ Expected<factory::UpdateAggNonces> Reallocation::aggnonces_for(uint32_t client) 
 Status Reallocation::on_descendant_partials(uint32_t client, const factory::DescendantPartials& msg) {
   LADDER_TRY(require_present(client));
   if (round_ != Round::partials) return make_error("factory.out-of-order", "descendant partials out of order");
+  if (delivered_.count(client)) return make_error("factory.out-of-order", "partials already received");
   LADDER_TRY(coord_.on_descendant_partials(client, msg));
-  return advance();
+  return delivered(client);
 }
 
 Expected<factory::DescendantSignatures> Reallocation::descendant_signatures_for(uint32_t client) {

@@ -38,6 +38,7 @@
 #pragma once
 
 #include <optional>
+#include <set>
 #include <utility>
 #include <vector>
 
@@ -104,13 +105,17 @@ class Reallocation {
   Reallocation(factory::UpdateCoordinator coord, factory::UpdateProposal proposal)
       : coord_(std::move(coord)), proposal_(std::move(proposal)) {}
   Status require_present(uint32_t client) const;
-  Status advance();
+  // Records `client`'s part of the current round; runs the internal
+  // signers' part of the next one once every present client's is in.
+  Status delivered(uint32_t client);
+  Status internal_partials();
 
   factory::UpdateCoordinator coord_;
   factory::UpdateProposal proposal_;
   std::vector<Internal> internal_;
   std::vector<uint32_t> present_;
   std::vector<std::pair<uint32_t, channel::Binding>> rebinds_;
+  std::set<uint32_t> delivered_;  // present clients done with the current round
   Round round_ = Round::nonces;
 };
 
