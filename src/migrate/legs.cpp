@@ -123,4 +123,10 @@ Status check_reveal_conditions(const channel::Channel& old_channel, const std::o
   return ok();
 }
 
+Status check_reveal_preconditions(const channel::Channel& old_channel, const std::optional<MigrationLock>& leg) {
+  LADDER_ASSIGN(const bool found, check_commitment(old_channel.latest_spec(), true, leg));
+  if (leg && !found) return make_error("migrate.leg-not-committed", "the migration leg is not in the channel");
+  return ok();
+}
+
 }  // namespace ladder::migrate

@@ -96,4 +96,10 @@ struct MigrationLock {
 // ("migrate.leg-not-committed"). Options 1 and 2 (handover) pass none.
 Status check_reveal_conditions(const channel::Channel& old_channel, const std::optional<MigrationLock>& leg);
 
+// The balance and lock conditions on the channel's latest state (every known
+// update applied), which a client checks before it asks for quiescence: a
+// failure here means there is something to resolve first. Not a substitute
+// for check_reveal_conditions.
+Status check_reveal_preconditions(const channel::Channel& old_channel, const std::optional<MigrationLock>& leg);
+
 }  // namespace ladder::migrate
