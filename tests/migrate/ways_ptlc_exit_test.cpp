@@ -10,7 +10,6 @@
 namespace ladder::migrate::test {
 namespace {
 
-std::string code(const Status& s) { return s ? std::string("ok") : s.error().code; }
 template <class T>
 std::string code(const Expected<T>& e) { return e ? std::string("ok") : e.error().code; }
 
