@@ -65,6 +65,25 @@ TEST_F(Update, LeafUpdateMovesLStockIntoAChannel) {
   EXPECT_EQ(h.client_tree(7).state_index(leaf), 0u);
 }
 
+TEST_F(Update, DistributionsOfSurvivingOutputsKeepTheirSignedPayouts) {
+  FactoryHarness h(chain, wallet, setup());
+  h.run_ceremony();
+  h.confirm_funding();
+  uint32_t leaf = h.lsp_tree().shape().leaf_of(0);
+  h.run_update(h.leaf_update(leaf, sale(h, leaf, 20'000)));
+  // The funding, static and interior outputs survive a leaf update: their
+  // distribution txs are the signed ones (never re-signed, R), so the tree
+  // still holds them and they pay the amounts they were signed with.
+  Tree& t = h.client_tree(0);
+  for (uint32_t id : t.shape().path_to(leaf)) {
+    ASSERT_TRUE(t.has_distribution(id));
+    EXPECT_TRUE(t.signed_tx({TxKind::distribution, id, kNodeInput})) << "node " << id;
+  }
+  auto dist = t.signed_tx({TxKind::distribution, 0, kNodeInput}).value();
+  wallet.mine_empty(static_cast<int>(t.terms().heights.timeout - chain.height()));
+  wallet.confirm(dist);
+}
+
 TEST_F(Update, NewestStateWinsTheDeckerWattenhoferRace) {
   FactoryHarness h(chain, wallet, setup());
   h.run_ceremony();
