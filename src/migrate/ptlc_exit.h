@@ -187,6 +187,7 @@ class PtlcExitLsp {
       : cfg_(std::move(c)), request_(std::move(r)), terms_(std::move(t)), output_(std::move(o)) {}
   Expected<FlowOutput> offer(Batch& batch, btc::Amount fee_rate);
   FlowOutput learn(const crypto::SecretKey& a);
+  FlowOutput check_deadline();
   FlowOutput resolve_ptlc(bool settle);
 
   PtlcExitLspConfig cfg_;

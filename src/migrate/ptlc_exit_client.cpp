@@ -187,24 +187,27 @@ FlowOutput PtlcExitClient::try_reveal(const Version& v) {
   FlowOutput out;
   channel::Channel& old = *cfg_.old_channel;
   const MigrationLock leg{channel::LockKind::ptlc, *ptlc_id_};
-  if (auto pre = check_reveal_preconditions(old, leg); !pre) {
-    out.event(FlowEventKind::reveal_blocked, pre.error().code);
+  const bool quiet = old.is_quiescent();
+  // Something to resolve first (e.g. a lock L added): leave any quiescence
+  // so that it can be, and tell L to leave it too.
+  auto blocked = [&](const Error& e) {
+    if (quiescence_requested_ || quiet) {
+      (void)old.resume();
+      quiescence_requested_ = false;
+      out.to_peer.push_back(RevealBlocked{cfg_.id, e.code});
+    }
+    out.event(FlowEventKind::reveal_blocked, e.code);
     return out;
-  }
-  if (!quiescence_requested_) {
+  };
+  if (auto pre = check_reveal_preconditions(old, leg); !pre) return blocked(pre.error());
+  if (!quiescence_requested_ && !quiet) {
     auto stfu = old.request_quiescence();
     if (stfu) out.channel.push_back({old.id(), channel::Message(std::move(*stfu))});
     quiescence_requested_ = true;
     return out;
   }
-  if (!old.is_quiescent()) return out;
-  if (auto s = check_reveal_conditions(old, leg); !s) {
-    (void)old.resume();
-    quiescence_requested_ = false;
-    out.to_peer.push_back(RevealBlocked{cfg_.id, s.error().code});
-    out.event(FlowEventKind::reveal_blocked, s.error().code);
-    return out;
-  }
+  if (!quiet) return out;
+  if (auto s = check_reveal_conditions(old, leg); !s) return blocked(s.error());
   auto tx = output_->with_key_sig(v.claim, crypto::adaptor::adapt(*v.presig, cfg_.factory_key));
   if (!tx) {
     out.event(FlowEventKind::reveal_blocked, tx.error().code);

@@ -185,6 +185,17 @@ FlowOutput PtlcExitLsp::learn(const crypto::SecretKey& a) {
   vault_pending_ = !cfg_.vault->put(cfg_.old_factory, a);
   out.event(FlowEventKind::key_learned);
   out.append(resolve_ptlc(true));
+  out.append(check_deadline());
+  return out;
+}
+
+FlowOutput PtlcExitLsp::check_deadline() {
+  FlowOutput out;
+  if (learned_ && !removed_ && !enforce_raised_ &&
+      uint64_t{tip_} + cfg_.legs.x_old + cfg_.legs.cutoff >= terms_.legs.t_in) {
+    enforce_raised_ = true;  // the client did not take the settle in time: go on chain
+    out.event(FlowEventKind::must_enforce, "migrate.leg-deadline");
+  }
   return out;
 }
 
@@ -221,10 +232,7 @@ FlowOutput PtlcExitLsp::on_tip(uint32_t tip) {
   if (learned_ && vault_pending_) vault_pending_ = !cfg_.vault->put(cfg_.old_factory, *key_);
   if (learned_) {
     out.append(resolve_ptlc(true));
-    if (!removed_ && !enforce_raised_ && uint64_t{tip} + cfg_.legs.x_old + c >= terms_.legs.t_in) {
-      enforce_raised_ = true;  // the client did not take the settle in time: go on chain
-      out.event(FlowEventKind::must_enforce, "migrate.leg-deadline");
-    }
+    out.append(check_deadline());
     return out;
   }
   if (o_height_ && tip >= *terms_.legs.t_on && !refund_height_) {

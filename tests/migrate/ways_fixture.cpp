@@ -89,7 +89,7 @@ btc::Transaction World::broadcast_batch(Batch& batch) {
   return must(batch.broadcast(), "broadcast batch");
 }
 
-Host::Host(World& world) : world_(world) {
+Host::Host(World& world) : world_(world), client_synced_(world.tip()) {
   links_.push_back({&world.old_pair->client, &world.old_pair->lsp, {}, {}});
   if (world.new_pair) links_.push_back({&world.new_pair->client, &world.new_pair->lsp, {}, {}});
 }
@@ -187,6 +187,12 @@ void Host::run() {
 
 void Host::tick() {
   const uint32_t h = world_.tip();
+  if (client_online && client.tx)
+    for (uint32_t missed = client_synced_ + 1; client_synced_ != 0 && missed < h; ++missed) {
+      const auto* block = world_.chain.at_height(static_cast<int>(missed));
+      for (size_t t = 1; t < block->block->txs.size(); ++t) send(true, client.tx(block->block->txs[t], missed));
+    }
+  if (client_online) client_synced_ = h;
   for (auto& l : links_) {
     l.lsp->set_height(h);
     if (client_online) l.client->set_height(h);

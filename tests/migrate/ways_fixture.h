@@ -78,7 +78,8 @@ class Host {
   // Disconnects the last `depth` blocks (their txs go back to the mempool
   // when still valid) and tells the flows.
   void disconnect(int depth);
-  // Feeds the current tip again (e.g. after the client came back online).
+  // Feeds the current tip again; a client back online is first fed the
+  // blocks it missed (what its chain backend would report for its watches).
   void tick();
 
   std::vector<FlowEvent> client_events, lsp_events;
@@ -99,6 +100,7 @@ class Host {
   LinkQ& link_of(const channel::ChannelId& id);
 
   World& world_;
+  uint32_t client_synced_ = 0;  // the last block the client was fed
   std::vector<LinkQ> links_;
   std::deque<Message> to_client_, to_lsp_;
 };
