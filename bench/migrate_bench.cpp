@@ -17,9 +17,30 @@
 //       operations): pubkey_create 24, pubkey_tweak_mul 5, schnorr_verify 5.
 //   migrate/sweep/N  a factory whose N clients all departed, swept in ONE
 //       tx spending its funding output by key path and funding the next
-//       factory (migrate/sweep.h). Floor: one BIP-340 signature and the
-//       public key of the aggregate secret (the check that it is the output
-//       key): schnorr_sign 1, pubkey_create 1. Counters: txs, vbytes.
+//       factory (migrate/sweep.h). Floor: the aggregate secret's N + 1
+//       scalar products (a_i·d_i), its public key (the check that it is the
+//       output key) and one BIP-340 signature: seckey_tweak_mul N + 1,
+//       pubkey_create 1, schnorr_sign 1. Counters: txs, vbytes.
+//   migrate/option3/N  every client of a dying N-client factory leaves by
+//       option 3, the PTLC assisted exit (migrate/ptlc_exit.h), all in one
+//       day's batch: the PTLC on the old channel (its commitment dance with
+//       the adaptor signatures), the claim's MuSig2 adaptor session, the
+//       batch funding every O, each client's claim and L's extraction of the
+//       client's old factory key, its vault write and the PTLC's settlement.
+//       items = migrations; lsp_cpu_seconds = L's calls alone (target: 500
+//       per second of LSP work). vbytes_per_client = the batch's vsize / N
+//       (O and its share of the batch) + the claim's vsize. Floor per
+//       migration (every side): on the old channel, the PTLC's add and
+//       settle sign 4 commitments (per commitment: 2 + 2 nonce points, the
+//       nonce coefficient on both sides, the peer partial's check and the
+//       aggregate's verification), 4 revocation points, the offerer's 2
+//       adaptor pre-signatures (1 nonce point each) and their 2
+//       pre-verifications, the scalar check at settlement; the claim
+//       session's 4 nonce points, 2 nonce coefficients, L's check of the
+//       client's partial, the client's pre-verification of L's adaptor
+//       partial and of the aggregate, and L's check a·G = P_A:
+//       pubkey_create 16 + 4 + 2 + 1 + 4 + 1 = 28, pubkey_tweak_mul 8 + 2 =
+//       10, schnorr_verify 8 + 2 + 3 = 13.
 // Key aggregation of the tree's outputs is done at set-up (a factory
 // aggregates each key set once in its life; the ceremony suite measures
 // it) and is outside every floor and timing.
@@ -27,15 +48,19 @@
 #include <secp256k1_schnorrsig.h>
 #include <time.h>
 
+#include <deque>
 #include <memory>
 
 #include "bench/runner.h"
 #include "channel/channel.h"
+#include "channel/dispatch.h"
 #include "crypto/schnorr.h"
 #include "factory/aggregate_key.h"
+#include "migrate/ptlc_exit.h"
 #include "migrate/reallocation.h"
 #include "migrate/reallocation_channels.h"
 #include "migrate/sweep.h"
+#include "store/memory_store.h"
 
 namespace ladder::bench {
 namespace {
@@ -168,6 +193,229 @@ void reallocate_leaf(Factory& f, const DepartedKeys& keys, uint32_t leaf, Channe
   must(ch.client->resume());
 }
 
+// One migration as a host moves it: the two flows' outputs (migration
+// messages, channel messages with the commitment dance, broadcasts) between
+// the client and L over the old channel. L's side is metered.
+struct Lane {
+  ChannelPair ch;
+  CpuMeter* lsp_meter = nullptr;
+  std::function<Expected<migrate::FlowOutput>(const migrate::Message&)> client_msg, lsp_msg;
+  std::function<Expected<migrate::FlowOutput>(const channel::ChannelEvent&)> client_event, lsp_event;
+  std::deque<migrate::Message> to_client, to_lsp;
+  std::deque<channel::Message> ch_to_client, ch_to_lsp;
+  std::vector<btc::Transaction> client_broadcasts;
+
+  void take(bool from_client, migrate::FlowOutput out) {
+    for (auto& m : out.to_peer) (from_client ? to_lsp : to_client).push_back(std::move(m));
+    for (auto& c : out.channel) (from_client ? ch_to_lsp : ch_to_client).push_back(std::move(c.message));
+    if (from_client)
+      for (auto& tx : out.broadcast) client_broadcasts.push_back(std::move(tx));
+    for (const auto& e : out.events)
+      if (e.kind == migrate::FlowEventKind::failed) throw std::runtime_error("migration failed: " + e.code);
+  }
+  template <class F>
+  decltype(auto) lsp(F&& f) { return lsp_meter->measure(std::forward<F>(f)); }
+  bool step() {
+    if (!to_lsp.empty()) {
+      auto m = std::move(to_lsp.front());
+      to_lsp.pop_front();
+      take(false, lsp([&] { return must(lsp_msg(m)); }));
+      return true;
+    }
+    if (!to_client.empty()) {
+      auto m = std::move(to_client.front());
+      to_client.pop_front();
+      take(true, must(client_msg(m)));
+      return true;
+    }
+    if (!ch_to_lsp.empty()) {
+      auto m = std::move(ch_to_lsp.front());
+      ch_to_lsp.pop_front();
+      for (auto& r : lsp([&] { return must(channel::deliver(*ch.lsp, m)); })) ch_to_client.push_back(std::move(r));
+      return true;
+    }
+    if (!ch_to_client.empty()) {
+      auto m = std::move(ch_to_client.front());
+      ch_to_client.pop_front();
+      for (auto& r : must(channel::deliver(*ch.client, m))) ch_to_lsp.push_back(std::move(r));
+      return true;
+    }
+    if (lsp([&] { return ch.lsp->can_sign_commitment(); })) {
+      ch_to_client.push_back(lsp([&] { return must(ch.lsp->sign_commitment()); }));
+      return true;
+    }
+    if (ch.client->can_sign_commitment()) {
+      ch_to_lsp.push_back(must(ch.client->sign_commitment()));
+      return true;
+    }
+    bool moved = false;
+    for (const auto& e : lsp([&] { return ch.lsp->drain_events(); })) {
+      moved = true;
+      take(false, lsp([&] { return must(lsp_event(e)); }));
+    }
+    for (const auto& e : ch.client->drain_events()) {
+      moved = true;
+      take(true, must(client_event(e)));
+    }
+    return moved;
+  }
+  void run() {
+    for (int guard = 0; guard < 100'000; ++guard)
+      if (!step()) return;
+    throw std::runtime_error("lane did not settle");
+  }
+};
+
+// L's wallet coin that funds a batch (its P2TR output key is the key itself).
+struct Wallet {
+  crypto::SecretKey key = crypto::SecretKey::generate();
+  Bytes script = btc::p2tr_script(key.xonly_pubkey().bytes());
+  migrate::BatchInput coin(btc::Amount value) const {
+    return {{btc::Txid{crypto::random_bytes32()}, 0}, {value, script}};
+  }
+  btc::Transaction sign(const migrate::Batch& batch) const {
+    btc::Transaction tx = batch.unsigned_tx();
+    std::vector<btc::TxOut> spent;
+    for (const auto& in : batch.inputs()) spent.push_back(in.spent);
+    for (size_t i = 0; i < spent.size(); ++i) {
+      migrate::SweepInput in{tx.vin[i].prevout, spent[i], migrate::SweepInput::Path::key, tx.vin[i].sequence, key, {}, {}, "wallet"};
+      must(migrate::sign_input(tx, i, spent, in));
+    }
+    return tx;
+  }
+};
+
+migrate::LegContext old_legs(const Factory& f) {
+  migrate::LegContext c;
+  c.old_timeout = f.terms.heights.timeout;
+  c.x_old = f.terms.heights.x;
+  c.cutoff = f.terms.params.reveal_cutoff;
+  c.max_depth = f.terms.params.max_client_depth;
+  c.depth = 1;
+  return c;
+}
+
+// The old channels, stores and wallets of a dying factory's migrations,
+// set up before the clock starts.
+struct Migrations {
+  Factory& f;
+  uint32_t n, tip;
+  store::MemoryStore lsp_store;
+  migrate::KeyVault vault{lsp_store};
+  Wallet wallet;
+  std::vector<std::unique_ptr<store::MemoryStore>> client_stores;
+  std::vector<std::unique_ptr<migrate::ClientKeyLedger>> ledgers;
+  std::vector<std::unique_ptr<Lane>> lanes;
+
+  Migrations(Factory& factory, CpuMeter& meter)
+      : f(factory), n(static_cast<uint32_t>(factory.keys.size())), tip(factory.terms.heights.end_active + 1) {
+    for (uint32_t i = 0; i < n; ++i) {
+      client_stores.push_back(std::make_unique<store::MemoryStore>());
+      ledgers.push_back(std::make_unique<migrate::ClientKeyLedger>(*client_stores.back()));
+      lanes.push_back(std::make_unique<Lane>());
+      lanes.back()->ch = open_channel(f, i);
+      lanes.back()->ch.lsp->set_height(tip);
+      lanes.back()->ch.client->set_height(tip);
+      lanes.back()->lsp_meter = &meter;
+    }
+  }
+};
+
+// Every client exits by option 3 in one batch; returns the vbytes on chain
+// per client.
+double run_option3(Migrations& world, CpuMeter& meter) {
+  Factory& f = world.f;
+  const uint32_t n = world.n, tip = world.tip;
+  auto& wallet = world.wallet;
+  std::vector<std::optional<migrate::PtlcExitClient>> clients(n);
+  std::vector<std::optional<migrate::PtlcExitLsp>> lsps(n);
+  auto& lanes = world.lanes;
+  migrate::ClientPolicy policy;
+  policy.depth = 1;
+  for (uint32_t i = 0; i < n; ++i) {
+    Lane& lane = *lanes[i];
+    migrate::PtlcExitClientConfig cc{crypto::random_bytes32(), f.terms.factory_id, lane.ch.client.get(), f.keys[i],
+                                     crypto::SecretKey::generate(), wallet.script, policy, old_legs(f), world.ledgers[i].get()};
+    auto [client, request] = must(migrate::PtlcExitClient::start(cc));
+    clients[i].emplace(std::move(client));
+    migrate::PtlcExitLspConfig lc{.old_factory = f.terms.factory_id, .old_channel = lane.ch.lsp.get(),
+                                  .client_key = f.keys[i].pubkey(), .lsp_key = crypto::SecretKey::generate(),
+                                  .refund_script = wallet.script, .policy = {}, .legs = old_legs(f),
+                                  .refund_fee_rate = 2'000, .store = &world.lsp_store, .vault = &world.vault};
+    auto accepted = lane.lsp([&] { return must(migrate::PtlcExitLsp::accept(lc, request, tip, tip + 1)); });
+    lsps[i].emplace(std::move(accepted.first));
+    auto* c = &*clients[i];
+    auto* l = &*lsps[i];
+    lane.client_event = [c](const channel::ChannelEvent& e) -> Expected<migrate::FlowOutput> { return c->on_old_channel_event(e); };
+    lane.lsp_event = [l](const channel::ChannelEvent& e) { return l->on_old_channel_event(e); };
+    lane.client_msg = [c, tip](const migrate::Message& m) -> Expected<migrate::FlowOutput> {
+      if (auto* t = std::get_if<migrate::MigrateTerms>(&m)) return c->on_terms(*t, tip);
+      if (auto* o = std::get_if<migrate::ClaimOffer>(&m)) return c->on_claim_offer(*o);
+      if (auto* a = std::get_if<migrate::ClaimAdaptorPartial>(&m)) return c->on_adaptor_partial(*a);
+      return make_error("bench.unexpected", "client got an unexpected message");
+    };
+    migrate::FlowOutput terms;
+    terms.to_peer.push_back(accepted.second);
+    lane.take(false, std::move(terms));
+    lane.run();  // the PTLC is locked in
+  }
+  // The day's batch: every O, funded by one wallet coin.
+  migrate::Batch batch(1, tip + 1, 2000, wallet.script);
+  meter.measure([&] {
+    btc::Amount total = 0;
+    for (auto& l : lsps) {
+      auto out = l->batch_output();
+      if (!out) throw std::runtime_error("O not ready");
+      total += out->out.value;
+      must(batch.add_output(*out));
+    }
+    must(batch.add_input(wallet.coin(total + 10'000'000)));
+    must(batch.freeze());
+  });
+  for (uint32_t i = 0; i < n; ++i) {
+    auto* l = &*lsps[i];
+    lanes[i]->lsp_msg = [l, &batch](const migrate::Message& m) -> Expected<migrate::FlowOutput> {
+      if (auto* p = std::get_if<migrate::ClaimPartial>(&m)) return l->on_claim_partial(*p, batch);
+      return make_error("bench.unexpected", "L got an unexpected message");
+    };
+    lanes[i]->take(false, lanes[i]->lsp([&] { return must(l->start_claim(batch)); }));
+    lanes[i]->run();
+  }
+  const auto batch_tx = meter.measure([&] {
+    for (auto& l : lsps)
+      if (!l->may_fund()) throw std::runtime_error("a claim session did not complete");
+    must(batch.set_signed(wallet.sign(batch)));
+    return must(batch.broadcast());
+  });
+  // The batch confirms at tip + 1; each client claims at its depth; L sees
+  // the claim in the mempool, learns the key and settles the old PTLC.
+  const uint32_t h = tip + 1;
+  int64_t claim_vbytes = 0;
+  for (uint32_t i = 0; i < n; ++i) {
+    Lane& lane = *lanes[i];
+    auto* c = &*clients[i];
+    auto* l = &*lsps[i];
+    lane.ch.lsp->set_height(h);
+    lane.ch.client->set_height(h);
+    lane.take(false, lane.lsp([&] { return l->on_tx(batch_tx, h); }));
+    lane.take(true, c->on_tx(batch_tx, h));
+    for (int round = 0; round < 2; ++round) {
+      lane.take(false, lane.lsp([&] { return l->on_tip(h); }));
+      lane.take(true, c->on_tip(h));
+      lane.run();
+    }
+    if (lane.client_broadcasts.empty()) throw std::runtime_error("the client did not claim");
+    const auto claim = lane.client_broadcasts.front();
+    claim_vbytes += claim.vsize();
+    lane.take(false, lane.lsp([&] { return l->on_tx(claim, std::nullopt); }));
+    lane.run();
+    lane.take(false, lane.lsp([&] { return l->on_tip(h); }));
+    lane.run();
+    if (!l->learned() || !l->removed()) throw std::runtime_error("L did not settle the old PTLC");
+  }
+  return static_cast<double>(batch.vsize() + claim_vbytes) / n;
+}
+
 void add(const std::string& name, std::function<void(benchmark::State&)> fn, bool once = false) {
   auto* b = benchmark::RegisterBenchmark(("migrate/" + name).c_str(), std::move(fn));
   if (once) b->Iterations(1)->Unit(benchmark::kMillisecond);
@@ -194,6 +442,10 @@ void register_raw() {
     for (auto _ : st)
       benchmark::DoNotOptimize(
           secp256k1_schnorrsig_verify(ctx, sig.bytes().data(), msg->data(), 32, &key->xonly_pubkey().raw()));
+  });
+  add("raw/seckey_tweak_mul", [=](benchmark::State& st) {
+    Bytes32 d = key->reveal();
+    for (auto _ : st) benchmark::DoNotOptimize(secp256k1_ec_seckey_tweak_mul(ctx, d.data(), tweak->data()));
   });
   add("raw/schnorr_sign", [=](benchmark::State& st) {
     unsigned char sig[64];
@@ -248,7 +500,27 @@ void register_sweep(int n) {
     st.counters["vbytes"] = static_cast<double>(tx.vsize());
     st.counters["floor:schnorr_sign"] = 1;
     st.counters["floor:pubkey_create"] = 1;
+    st.counters["floor:seckey_tweak_mul"] = static_cast<double>(f->keys.size() + 1);
   });
+}
+
+void register_option3(int n) {
+  add("option3/" + std::to_string(n), [n](benchmark::State& st) {
+    for (auto _ : st) {
+      st.PauseTiming();
+      Factory f(static_cast<uint32_t>(n), 300 + static_cast<uint64_t>(n));
+      CpuMeter lsp;
+      Migrations m(f, lsp);
+      st.ResumeTiming();
+      st.counters["vbytes_per_client"] = run_option3(m, lsp);
+      st.counters["lsp_cpu_seconds"] = lsp.seconds;
+      st.counters["lsp_per_second"] = n / lsp.seconds;
+    }
+    st.counters["items"] = n;
+    st.counters["floor:pubkey_create"] = 28.0 * n;
+    st.counters["floor:pubkey_tweak_mul"] = 10.0 * n;
+    st.counters["floor:schnorr_verify"] = 13.0 * n;
+  }, true);
 }
 
 void register_suite(const Options& opts) {
@@ -257,6 +529,7 @@ void register_suite(const Options& opts) {
   for (int n : sizes) {
     register_reallocation(n);
     register_sweep(n);
+    register_option3(n);
   }
 }
 
