@@ -56,6 +56,7 @@
 #include "channel/dispatch.h"
 #include "crypto/schnorr.h"
 #include "factory/aggregate_key.h"
+#include "migrate/handover.h"
 #include "migrate/ptlc_exit.h"
 #include "migrate/reallocation.h"
 #include "migrate/reallocation_channels.h"
@@ -335,7 +336,9 @@ double run_option3(Migrations& world, CpuMeter& meter) {
   for (uint32_t i = 0; i < n; ++i) {
     Lane& lane = *lanes[i];
     migrate::PtlcExitClientConfig cc{crypto::random_bytes32(), f.terms.factory_id, lane.ch.client.get(), f.keys[i],
-                                     crypto::SecretKey::generate(), wallet.script, policy, old_legs(f), world.ledgers[i].get()};
+                                     crypto::SecretKey::generate(), wallet.script, policy, old_legs(f)};
+    // The client's key ledger, in the flows that record the handed-over key.
+    if constexpr (requires { cc.ledger; }) cc.ledger = world.ledgers[i].get();
     auto [client, request] = must(migrate::PtlcExitClient::start(cc));
     clients[i].emplace(std::move(client));
     migrate::PtlcExitLspConfig lc{.old_factory = f.terms.factory_id, .old_channel = lane.ch.lsp.get(),
