@@ -286,6 +286,13 @@ struct Wallet {
   }
 };
 
+// The client's key ledger, for the flow versions that record the key they
+// reveal (the option-3 client does from the flow that takes one).
+template <class Config>
+void set_ledger(Config& c, migrate::ClientKeyLedger* ledger) {
+  if constexpr (requires { c.ledger; }) c.ledger = ledger;
+}
+
 migrate::LegContext old_legs(const Factory& f) {
   migrate::LegContext c;
   c.old_timeout = f.terms.heights.timeout;
@@ -337,8 +344,7 @@ double run_option3(Migrations& world, CpuMeter& meter) {
     Lane& lane = *lanes[i];
     migrate::PtlcExitClientConfig cc{crypto::random_bytes32(), f.terms.factory_id, lane.ch.client.get(), f.keys[i],
                                      crypto::SecretKey::generate(), wallet.script, policy, old_legs(f)};
-    // The client's key ledger, in the flows that record the handed-over key.
-    if constexpr (requires { cc.ledger; }) cc.ledger = world.ledgers[i].get();
+    set_ledger(cc, world.ledgers[i].get());
     auto [client, request] = must(migrate::PtlcExitClient::start(cc));
     clients[i].emplace(std::move(client));
     migrate::PtlcExitLspConfig lc{.old_factory = f.terms.factory_id, .old_channel = lane.ch.lsp.get(),
