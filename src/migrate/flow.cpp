@@ -43,4 +43,36 @@ bool FlowOutput::has(FlowEventKind k) const {
   return std::any_of(events.begin(), events.end(), [k](const FlowEvent& e) { return e.kind == k; });
 }
 
+FlowOutput RevealGate::check(channel::Channel& old, const std::optional<MigrationLock>& leg, const MigrationId& id,
+                             bool& ready) {
+  FlowOutput out;
+  ready = false;
+  const bool quiet = old.is_quiescent();
+  auto blocked = [&](const Error& e) {
+    if (requested_ || quiet) {
+      (void)old.resume();
+      requested_ = false;
+      out.to_peer.push_back(RevealBlocked{id, e.code});
+    }
+    out.event(FlowEventKind::reveal_blocked, e.code);
+    return out;
+  };
+  if (auto pre = check_reveal_preconditions(old, leg); !pre) return blocked(pre.error());
+  if (!requested_ && !quiet) {
+    auto stfu = old.request_quiescence();
+    if (stfu) out.channel.push_back({old.id(), channel::Message(std::move(*stfu))});
+    requested_ = true;
+    return out;
+  }
+  if (!quiet) return out;
+  if (auto s = check_reveal_conditions(old, leg); !s) return blocked(s.error());
+  ready = true;
+  return out;
+}
+
+void RevealGate::release(channel::Channel& old) {
+  if (requested_ || old.is_quiescent()) (void)old.resume();
+  requested_ = false;
+}
+
 }  // namespace ladder::migrate

@@ -77,4 +77,21 @@ struct FlowOutput {
   bool has(FlowEventKind k) const;
 };
 
+// The client's way to a reveal on its old channel (legs.h): first the
+// conditions on the channel's latest state, then quiescence (stfu), then the
+// conditions on the irrevocably committed commitments. check() is called
+// again on every tip (or after channel traffic) until `ready`; whenever
+// something blocks the reveal it leaves any quiescence and, if it had asked
+// for it, sends RevealBlocked so that L leaves it too.
+class RevealGate {
+ public:
+  FlowOutput check(channel::Channel& old_channel, const std::optional<MigrationLock>& leg, const MigrationId& id,
+                   bool& ready);
+  // Leaves quiescence (after the reveal, or when the client gives up).
+  void release(channel::Channel& old_channel);
+
+ private:
+  bool requested_ = false;
+};
+
 }  // namespace ladder::migrate

@@ -36,7 +36,10 @@ Expected<Legs> earliest_legs(const LegContext& ctx) {
   Legs legs;
   uint64_t second = 0;
   if (ctx.second == SecondLeg::new_factory) {
-    second = min_t_new(ctx);
+    // The rule's minimum now + X_new would leave the receiver no block in
+    // which the reveal cutoff (tip + X_new + c ≤ T_new) allows a reveal:
+    // propose c more, so it may reveal up to `now` itself.
+    second = min_t_new(ctx) + ctx.cutoff;
     if (auto hi = max_t_new(ctx); hi && second > *hi)
       return leg_error("migrate.t-new-too-late", "T_new above TO_new - X_new", second, *hi);
     legs.t_new = static_cast<uint32_t>(second);

@@ -67,9 +67,12 @@ struct Legs {
   bool operator==(const Legs&) const = default;
 };
 
-// The earliest legs that satisfy every rule, or the error naming the rule no
-// legs can satisfy (e.g. "migrate.t-in-too-late" when the old factory is too
-// close to TO for any migration).
+// The earliest legs that satisfy every rule and leave the receiver of the
+// second leg a block to reveal in: T_new = now + X_new + c (the rule's
+// minimum now + X_new alone would put `now` past the reveal cutoff), T_on =
+// batch height + d + c, T_in = max(T_on, T_new) + X_old. Or the error naming
+// the rule no legs can satisfy (e.g. "migrate.t-in-too-late" when the old
+// factory is too close to TO for any migration).
 Expected<Legs> earliest_legs(const LegContext& ctx);
 
 // Checks `legs` against every rule.

@@ -26,9 +26,9 @@
 //   4. L funds O only once may_fund() (a version completed); the host
 //      broadcasts the batch. A waits for its depth d, checks the reveal
 //      cutoff (tip + c ≤ T_on) and its reveal conditions on the quiescent old
-//      channel (legs.h), completes s' with its old factory secret and
-//      broadcasts the claim, re-broadcasting it on every tip until it is c
-//      deep.
+//      channel (legs.h), records its key as handed over (ClientKeyLedger),
+//      completes s' with its old factory secret and broadcasts the claim,
+//      re-broadcasting it on every tip until it is c deep.
 //   5. L sees the claim in the mempool or a block (on_tx), extracts a,
 //      checks a·G = P_A, stores a in the KeyVault (scoped to the old
 //      factory) and settles the old PTLC with it.
@@ -59,6 +59,7 @@
 #include "migrate/batch.h"
 #include "migrate/claim_output.h"
 #include "migrate/flow.h"
+#include "migrate/handover.h"
 #include "migrate/key_vault.h"
 #include "migrate/terms.h"
 
@@ -73,6 +74,7 @@ struct PtlcExitClientConfig {
   Bytes claim_script;                       // where its claim pays
   ClientPolicy policy;
   LegContext legs;                          // the old factory's TO, X, c, d_max
+  ClientKeyLedger* ledger = nullptr;        // records the key as handed over before the claim
 };
 
 class PtlcExitClient {
@@ -125,7 +127,7 @@ class PtlcExitClient {
   std::optional<uint32_t> o_height_;
   std::optional<btc::Transaction> claim_;
   std::optional<uint32_t> claim_height_;
-  bool quiescence_requested_ = false;
+  RevealGate gate_;
   bool refunded_ = false;
   bool enforce_raised_ = false;
   uint32_t tip_ = 0;

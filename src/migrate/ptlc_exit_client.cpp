@@ -12,7 +12,8 @@ Error out_of_order(const char* what) { return make_error("migrate.out-of-order",
 }  // namespace
 
 Expected<std::pair<PtlcExitClient, MigrateRequest>> PtlcExitClient::start(PtlcExitClientConfig config) {
-  if (!config.old_channel) throw std::invalid_argument("PtlcExitClient needs its old channel");
+  if (!config.old_channel || !config.ledger)
+    throw std::invalid_argument("PtlcExitClient needs its old channel and its key ledger");
   const btc::Amount amount = config.old_channel->latest_spec().to_holder;
   if (amount <= 0) return make_error("migrate.nothing-to-migrate", "the old channel holds nothing of the client's");
   MigrateRequest r;
@@ -145,8 +146,7 @@ FlowOutput PtlcExitClient::on_tip(uint32_t tip) {
 FlowOutput PtlcExitClient::abandon() {
   FlowOutput out;
   stage_ = Stage::abandoned;
-  if (quiescence_requested_) (void)cfg_.old_channel->resume();
-  quiescence_requested_ = false;
+  gate_.release(*cfg_.old_channel);
   out.event(FlowEventKind::abandoned, "migrate.past-reveal-cutoff");
   return out;
 }
@@ -184,30 +184,15 @@ FlowOutput PtlcExitClient::poll() {
 }
 
 FlowOutput PtlcExitClient::try_reveal(const Version& v) {
-  FlowOutput out;
   channel::Channel& old = *cfg_.old_channel;
-  const MigrationLock leg{channel::LockKind::ptlc, *ptlc_id_};
-  const bool quiet = old.is_quiescent();
-  // Something to resolve first (e.g. a lock L added): leave any quiescence
-  // so that it can be, and tell L to leave it too.
-  auto blocked = [&](const Error& e) {
-    if (quiescence_requested_ || quiet) {
-      (void)old.resume();
-      quiescence_requested_ = false;
-      out.to_peer.push_back(RevealBlocked{cfg_.id, e.code});
-    }
-    out.event(FlowEventKind::reveal_blocked, e.code);
-    return out;
-  };
-  if (auto pre = check_reveal_preconditions(old, leg); !pre) return blocked(pre.error());
-  if (!quiescence_requested_ && !quiet) {
-    auto stfu = old.request_quiescence();
-    if (stfu) out.channel.push_back({old.id(), channel::Message(std::move(*stfu))});
-    quiescence_requested_ = true;
+  bool ready = false;
+  FlowOutput out = gate_.check(old, MigrationLock{channel::LockKind::ptlc, *ptlc_id_}, cfg_.id, ready);
+  if (!ready) return out;
+  // Persist before reveal: the key counts as handed over from now on.
+  if (auto s = cfg_.ledger->record_handover(cfg_.factory_key.pubkey()); !s) {
+    out.event(FlowEventKind::reveal_blocked, s.error().code);
     return out;
   }
-  if (!quiet) return out;
-  if (auto s = check_reveal_conditions(old, leg); !s) return blocked(s.error());
   auto tx = output_->with_key_sig(v.claim, crypto::adaptor::adapt(*v.presig, cfg_.factory_key));
   if (!tx) {
     out.event(FlowEventKind::reveal_blocked, tx.error().code);
@@ -215,8 +200,7 @@ FlowOutput PtlcExitClient::try_reveal(const Version& v) {
   }
   claim_ = *tx;
   stage_ = Stage::claimed;
-  (void)old.resume();  // so that L can settle the PTLC with what it learns
-  quiescence_requested_ = false;
+  gate_.release(old);  // so that L can settle the PTLC with what it learns
   out.broadcast.push_back(*tx);
   out.event(FlowEventKind::revealed);
   return out;

@@ -43,7 +43,8 @@ TEST(Legs, EarliestOnChainLegsMeetEveryBoundExactly) {
 TEST(Legs, EarliestNewFactoryLegsMeetEveryBoundExactly) {
   const auto c = new_factory_ctx();
   const Legs legs = earliest_legs(c).value();
-  EXPECT_EQ(*legs.t_new, 1000u + 250);
+  EXPECT_EQ(*legs.t_new, 1000u + 250 + 36);
+  EXPECT_TRUE(may_reveal_in_factory(c.now, c.x_new, c.cutoff, *legs.t_new));
   EXPECT_EQ(legs.t_in, *legs.t_new + 300);
   EXPECT_EQ(code(check_legs(c, legs)), "ok");
 }
@@ -69,6 +70,8 @@ TEST(Legs, EachRuleRefusesOneBlockPastItsBound) {
     const auto c = new_factory_ctx();
     Legs legs = earliest_legs(c).value();
     Legs early_new = legs;
+    early_new.t_new = c.now + c.x_new;  // the rule's own minimum passes
+    EXPECT_EQ(code(check_legs(c, early_new)), "ok");
     --*early_new.t_new;
     EXPECT_EQ(code(check_legs(c, early_new)), "migrate.t-new-too-early");
     Legs late_new = legs;

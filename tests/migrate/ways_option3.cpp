@@ -7,7 +7,7 @@ Option3::Option3(WorldSetup setup) : w(setup), claim_script(ladder::test::p2tr_o
   lsp_balance = w.old_pair->lsp.latest_spec().to_holder;
   ClientPolicy cp;
   cp.depth = 1;
-  PtlcExitClientConfig cc{id, 1, &w.old_pair->client, w.client_key(), fresh, claim_script, cp, w.old_legs()};
+  PtlcExitClientConfig cc{id, 1, &w.old_pair->client, w.client_key(), fresh, claim_script, cp, w.old_legs(), &ledger};
   auto started = must(PtlcExitClient::start(cc), "client start");
   client.emplace(std::move(started.first));
   request = started.second;

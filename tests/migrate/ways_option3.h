@@ -14,8 +14,9 @@ struct Option3 {
 
   World w;
   Host host{w};
-  store::MemoryStore lsp_store;
+  store::MemoryStore lsp_store, client_store;
   KeyVault vault{lsp_store};
+  ClientKeyLedger ledger{client_store};
   crypto::SecretKey fresh = crypto::SecretKey::generate();
   crypto::SecretKey lsp_key = crypto::SecretKey::generate();
   crypto::SecretKey claim_key = crypto::SecretKey::generate();

@@ -65,6 +65,7 @@ TEST(PtlcExitAdversarial, LNeverFundsOTheKeyStaysSecretAndTheClientRecoversAtTIn
   EXPECT_EQ(outs + kc.held.built.fee, s.w.old_pair->client.binding().value);
   // The key never left the client.
   EXPECT_FALSE(s.client->claim_tx());
+  EXPECT_TRUE(s.ledger.handed_over().value().empty());
   EXPECT_FALSE(s.vault.holds(1, s.w.client_key().pubkey()));
 }
 

@@ -21,6 +21,7 @@ void expect_migrated(Option3& s) {
   ASSERT_TRUE(s.lsp->learned());
   EXPECT_EQ(s.vault.key_for(1, s.w.client_key().pubkey()).value().reveal(), s.w.client_key().reveal());
   EXPECT_EQ(code(s.vault.key_for(2, s.w.client_key().pubkey())), "migrate.key-out-of-scope");
+  EXPECT_EQ(s.ledger.handed_over().value().count(s.w.client_key().pubkey().bytes()), 1u);
   const auto& claim = *s.client->claim_tx();
   const btc::Amount claim_fee = t.out_amount - claim.vout[0].value;
   EXPECT_EQ(s.claim_value() + claim_fee + t.fee, s.client_balance);
