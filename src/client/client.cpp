@@ -21,7 +21,8 @@ Client::Client(core::Host host, ClientConfig config, ClientKeys keys)
       config_(std::move(config)),
       keys_(std::move(keys)),
       wallet_(keys_.wallet_key()),
-      guard_store_(std::make_unique<factory::LogGuardStore>(host.store, "client/guard")) {}
+      guard_store_(std::make_unique<factory::LogGuardStore>(host.store, "client/guard")),
+      ledger_(host.store) {}
 
 Client::~Client() = default;
 
@@ -69,6 +70,7 @@ Status Client::dispatch(const core::PeerId& from, const migrate::PeerMessage& m)
   if (auto* d = std::get_if<migrate::DepositSignRequest>(&m)) return on_deposit_request(*d);
   if (auto* n = std::get_if<migrate::Notice>(&m)) return on_notice(*n);
   if (auto cm = migrate::as_channel_message(m)) return on_channel_message(*cm);
+  if (auto mm = migrate::as_migration_message(m)) return on_migration_message(*mm);
   return make_error("client.unexpected-message", "message not expected");
 }
 
@@ -111,19 +113,39 @@ Status Client::flush() {
 }
 
 void Client::on_chain_event(const chain::ChainEvent& e) {
+  Status s = ok();
   switch (e.kind) {
     case chain::EventKind::block_connected: on_block(static_cast<uint32_t>(e.height)); break;
     case chain::EventKind::block_disconnected: height_ = static_cast<uint32_t>(e.height) - 1; break;
-    case chain::EventKind::tx_confirmed:
+    case chain::EventKind::tx_confirmed: {
       for (auto& [id, m] : memberships_) {
         if (m.funding_height || m.tree->terms().funding.txid != e.txid) continue;
         m.funding_height = static_cast<uint32_t>(e.height);
         mark("client/membership", {});
       }
+      auto st = host_.chain.tx_status(e.txid);
+      if (st && *st) s = migration_on_tx((*st)->tx, static_cast<uint32_t>(e.height));
+      break;
+    }
+    case chain::EventKind::outpoint_spent:
+      if (e.spending_tx) s = migration_on_tx(*e.spending_tx, static_cast<uint32_t>(e.height));
+      break;
+    case chain::EventKind::outpoint_spent_in_mempool:
+      if (e.spending_tx) s = migration_on_tx(*e.spending_tx, std::nullopt);
       break;
     default: break;
   }
+  if (!s) fail(s.error());
   (void)flush();
+}
+
+bool Client::busy() const { return joining_.has_value() || migration_.has_value() || !tower_unacked_.empty(); }
+
+Status Client::migrate(uint64_t factory_id, migrate::MigrationOption option) {
+  Status s = start_migration(factory_id, option);
+  Status f = flush();
+  if (!f) return f;
+  return s;
 }
 
 void Client::on_block(uint32_t height) {
@@ -136,12 +158,29 @@ void Client::on_block(uint32_t height) {
       mark("client/membership", {});
     }
   }
+  Status s = migration_on_tip();
+  if (!s) fail(s.error());
 }
 
 void Client::on_wake() {
   auto tip = host_.chain.tip_height();
   if (tip) height_ = *tip;
+  maybe_migrate();
+  maybe_rejoin();
   (void)flush();
+}
+
+// After an on-chain exit (or a forced resolution) the policy may bring the
+// coin back into the next factory.
+void Client::maybe_rejoin() {
+  if (!config_.policy.rejoin || joining_ || migration_) return;
+  for (const auto& [fid, m] : memberships_)
+    if (m.channel) return;  // still in a factory
+  auto coins = wallet_.coins(host_.chain, false);
+  if (!coins || coins->empty()) return;
+  const auto& c = coins->front();
+  Status s = join(migrate::Deposit{c.outpoint, c.out});
+  if (!s) fail(s.error());
 }
 
 void Client::on_tick() { (void)flush(); }

@@ -30,6 +30,7 @@
 #include "core/outbox.h"
 #include "core/wallet.h"
 #include "factory/guard.h"
+#include "migrate/handover.h"
 
 namespace ladder::client {
 
@@ -76,6 +77,9 @@ class Client {
   const Bytes& wallet_script() const { return wallet_.script(); }
   const std::map<uint64_t, Membership>& memberships() const { return memberships_; }
   const std::optional<Joining>& joining() const { return joining_; }
+  const std::optional<ClientMigration>& migration() const { return migration_; }
+  // Whether the client has something in flight that needs it online.
+  bool busy() const;
   ClientHoldings holdings();
   const std::vector<migrate::Notice>& notices() const { return notices_; }
   const std::optional<Error>& last_error() const { return last_error_; }
@@ -83,6 +87,8 @@ class Client {
   // ---- requests from the user ----
   // Asks to join the next factory, bringing `deposit` (a coin of its wallet) if given.
   Status join(std::optional<migrate::Deposit> deposit);
+  // Leaves a dying factory by `option`.
+  Status migrate(uint64_t factory_id, migrate::MigrationOption option);
 
  private:
   Client(core::Host host, ClientConfig config, ClientKeys keys);
@@ -114,6 +120,19 @@ class Client {
   void send_to_lsp(migrate::PeerMessage m);
   void check_insured(Membership& m);
 
+  // client_migrate.cpp: migrations.
+  Status start_migration(uint64_t factory_id, migrate::MigrationOption option);
+  Status on_migration_message(const migrate::Message& msg);
+  Status apply_flow(migrate::FlowOutput out);
+  void finish_migration();
+  void maybe_migrate();
+  void maybe_rejoin();
+  Status migration_on_tip();
+  Status migration_on_tx(const btc::Transaction& tx, std::optional<uint32_t> height);
+  Status migration_on_channel_events(Membership& m);
+  migrate::LegContext leg_context(const Membership& m) const;
+  migrate::ClientPolicy migration_policy() const;
+
   // client_persist.cpp
   Status persist_dirty(store::StepWriter& w);
   Status restore();
@@ -127,11 +146,11 @@ class Client {
   core::Outbox out_, pending_;
   std::set<std::pair<std::string, Bytes>> dirty_;
   uint32_t height_ = 0;
-  uint32_t next_key_index_ = 0;
+  migrate::ClientKeyLedger ledger_;  // factory key indexes used, keys handed over
   uint32_t next_channel_index_ = 0;
   std::optional<Joining> joining_;
   std::map<uint64_t, Membership> memberships_;
-  std::set<Bytes33> handed_over_;
+  std::optional<ClientMigration> migration_;
   // The tower: updates not yet acknowledged, and what waits for them.
   uint64_t tower_seq_ = 0;
   std::set<uint64_t> tower_unacked_;

@@ -34,8 +34,9 @@ Status Client::on_channel_message(const channel::Message& m) {
     send_to_lsp(std::move(ready));
     return ok();
   }
-  for (auto& [fid, mb] : memberships_) {
+  for (auto& [key, mb] : memberships_) {
     if (!mb.channel || mb.channel->id() != id) continue;
+    const uint64_t fid = key;
     channel::Channel& ch = *mb.channel;
     ch.set_height(height_);
     LADDER_ASSIGN(auto replies, channel::deliver(ch, m));
@@ -46,8 +47,11 @@ Status Client::on_channel_message(const channel::Message& m) {
     const bool new_revocation = ch.revoked().size() > mb.tower_justice;
     if (config_.tower && (new_commitment || new_revocation)) update_tower(mb, false, {});
     for (auto& r : replies) send_to_lsp(migrate::from_channel_message(std::move(r)));
-    check_insured(mb);
-    return sign_if_needed(mb);
+    LADDER_TRY(migration_on_channel_events(mb));
+    auto again = memberships_.find(fid);  // the migration may have left the factory
+    if (again == memberships_.end()) return ok();
+    check_insured(again->second);
+    return sign_if_needed(again->second);
   }
   return make_error("client.unknown-channel", "no channel with that id");
 }

@@ -8,8 +8,8 @@ namespace ladder::client {
 
 Status Client::join(std::optional<migrate::Deposit> deposit) {
   if (joining_) return make_error("client.busy", "already joining a factory");
-  const uint32_t index = next_key_index_++;
-  mark("client/meta", {});  // the index is never reused: persisted before the key is sent
+  // The index is never reused: the ledger persists it before the key is sent.
+  LADDER_ASSIGN(auto index, ledger_.reserve_next_index());
   LADDER_ASSIGN(auto key, keys_.factory_key(index));
   Joining j;
   j.key_index = index;
@@ -58,7 +58,7 @@ Status Client::on_proposal(const factory::Proposal& p) {
   e.lsp_balance = offer.lsp_balance;
   e.min_birth = offer.ceremony_height > 6 ? offer.ceremony_height - 6 : 0;
   e.max_birth = offer.ceremony_height + 144;
-  e.handed_over_keys = handed_over_;
+  LADDER_TRY(ledger_.fill(e));
   LADDER_ASSIGN(auto key, keys_.factory_key(joining_->key_index));
   // A new attempt starts from a fresh signer (fresh nonces; the guard keeps what was signed).
   joining_->signer.emplace(factory::Signer::client(key, std::move(e), guard_, *guard_store_));

@@ -1,6 +1,6 @@
 // The client's records in its RecordStore (one step per input, client.cpp):
 //   client/seed   (secret) its wallet seed
-//   client/meta   the derivation counters (factory key index, channel index)
+//   client/meta   the channel index counter (factory key indexes: migrate::ClientKeyLedger)
 #include "client/client.h"
 #include "util/serialize.h"
 
@@ -10,7 +10,6 @@ Status Client::persist_dirty(store::StepWriter& w) {
   for (const auto& [kind, id] : dirty_) {
     if (kind == "client/meta") {
       Writer m;
-      m.u32le(next_key_index_);
       m.u32le(next_channel_index_);
       LADDER_TRY(w.put(kind, id, m.data()));
     }
@@ -22,7 +21,6 @@ Status Client::restore() {
   LADDER_ASSIGN(auto meta, host_.store.get("client/meta", {}));
   if (meta) {
     Reader r(meta->value);
-    LADDER_ASSIGN(next_key_index_, r.u32le());
     LADDER_ASSIGN(next_channel_index_, r.u32le());
   }
   return ok();

@@ -18,6 +18,7 @@ struct ClientPolicy {
   uint32_t max_fee_ppm = 5'000;
   bool hand_over = true;               // options 1 and 2: give L the old key once the channel is empty
   uint32_t depth = 3;                  // d: confirmations it waits for on-chain and for a new factory
+  uint32_t max_wait = 432;             // latest batch / start height it accepts, from its tip
   btc::Amount inbound = 100'000;       // L's side it asks for in a new channel
   bool rejoin = true;                  // after an on-chain exit, join the next factory with a deposit
   double warn_insured_fraction = 0.9;  // warn when the balance passes this share of Insured(C)

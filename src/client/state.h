@@ -9,6 +9,7 @@
 #include "factory/signer.h"
 #include "factory/tree.h"
 #include "migrate/peer_message.h"
+#include "migrate/ptlc_exit.h"
 
 namespace ladder::client {
 
@@ -52,6 +53,14 @@ struct Membership {
   std::optional<migrate::Deposit> deposit;   // its coin in the batch, until it signed it
 
   const factory::Heights& heights() const { return tree->terms().heights; }
+};
+
+// The migration in flight (one at a time).
+struct ClientMigration {
+  migrate::MigrationId id{};
+  uint64_t factory = 0;  // the old factory
+  migrate::MigrationOption option = migrate::MigrationOption::ptlc_exit;
+  std::optional<migrate::PtlcExitClient> ptlc_exit;
 };
 
 }  // namespace ladder::client

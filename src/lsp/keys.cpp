@@ -27,4 +27,12 @@ Bytes32 LspKeys::channel_seed(uint64_t factory_id, uint32_t client) const {
   return channel::channel_seed(factory_seed, client);
 }
 
+crypto::SecretKey LspKeys::migration_key(const Bytes32& migration_id) const {
+  for (uint32_t i = 0;; ++i) {
+    auto k = crypto::SecretKey::parse(
+        crypto::Sha256::tagged("Ladder/lsp-migration-key").write(seed_).write(migration_id).write_u32le(i).finalize());
+    if (k) return *k;
+  }
+}
+
 }  // namespace ladder::lsp

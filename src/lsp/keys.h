@@ -19,6 +19,8 @@ class LspKeys {
   // The seed of L's side of the channel of `client` in `factory_id`.
   Bytes32 channel_seed(uint64_t factory_id, uint32_t client) const;
   const crypto::SecretKey& wallet_key() const { return wallet_; }
+  // L's key in the on-chain output O of one migration (options 2/3).
+  crypto::SecretKey migration_key(const Bytes32& migration_id) const;
 
  private:
   LspKeys(crypto::FactoryKeyChain chain, const Bytes32& seed, crypto::SecretKey wallet)

@@ -14,7 +14,8 @@ Lsp::Lsp(core::Host host, LspConfig config, LspKeys keys)
       config_(std::move(config)),
       keys_(std::move(keys)),
       wallet_(keys_.wallet_key()),
-      guard_store_(std::make_unique<factory::LogGuardStore>(host.store, "lsp/guard")) {}
+      guard_store_(std::make_unique<factory::LogGuardStore>(host.store, "lsp/guard")),
+      vault_(host.store) {}
 
 Lsp::~Lsp() = default;
 
@@ -61,12 +62,25 @@ void Lsp::on_connected(const core::PeerId& peer) { connected_.insert(peer); }
 void Lsp::on_disconnected(const core::PeerId& peer) { connected_.erase(peer); }
 
 void Lsp::on_chain_event(const chain::ChainEvent& e) {
+  Status s = ok();
   switch (e.kind) {
     case chain::EventKind::block_connected: on_block(static_cast<uint32_t>(e.height)); break;
     case chain::EventKind::block_disconnected: height_ = static_cast<uint32_t>(e.height) - 1; break;
-    case chain::EventKind::tx_confirmed: on_tx_confirmed(e.txid, static_cast<uint32_t>(e.height)); break;
+    case chain::EventKind::tx_confirmed: {
+      on_tx_confirmed(e.txid, static_cast<uint32_t>(e.height));
+      auto st = host_.chain.tx_status(e.txid);
+      if (st && *st) s = migrations_on_tx((*st)->tx, static_cast<uint32_t>(e.height));
+      break;
+    }
+    case chain::EventKind::outpoint_spent:
+      if (e.spending_tx) s = migrations_on_tx(*e.spending_tx, static_cast<uint32_t>(e.height));
+      break;
+    case chain::EventKind::outpoint_spent_in_mempool:
+      if (e.spending_tx) s = migrations_on_tx(*e.spending_tx, std::nullopt);
+      break;
     default: break;
   }
+  if (!s) fail(s.error());
   (void)flush();
 }
 
@@ -89,6 +103,7 @@ Status Lsp::dispatch(const core::PeerId& from, const migrate::PeerMessage& m) {
     }
   }
   if (auto cm = migrate::as_channel_message(m)) return on_channel_message(from, *cm);
+  if (auto mm = migrate::as_migration_message(m)) return on_migration_message(from, *mm);
   return make_error("lsp.unexpected-message", std::string("message ") + std::to_string(m.index()) + " not expected");
 }
 

@@ -39,6 +39,7 @@
 #include "lsp/config.h"
 #include "lsp/keys.h"
 #include "lsp/state.h"
+#include "migrate/key_vault.h"
 
 namespace ladder::lsp {
 
@@ -74,6 +75,7 @@ class Lsp {
   uint32_t height() const { return height_; }
   const Bytes& wallet_script() const { return wallet_.script(); }
   const std::map<uint64_t, LiveFactory>& factories() const { return factories_; }
+  const std::map<migrate::MigrationId, LspMigration>& migrations() const { return migrations_; }
   LiveFactory* factory(uint64_t id);
   std::optional<uint64_t> constructing() const;
   LspHoldings holdings();
@@ -94,21 +96,42 @@ class Lsp {
   Status persist_dirty(store::StepWriter& w);
   Status restore();
 
-  // lsp_join.cpp: joins, the day's construction, the batch.
+  // lsp_join.cpp: joins and the day's factory.
   Status on_join(const core::PeerId& from, const migrate::JoinRequest& r);
   Status on_deposit_sig(const core::PeerId& from, const migrate::DepositSig& s);
-  void on_day_block(uint32_t offset);
-  Status start_construction();
-  Status retry_construction(const std::vector<uint32_t>& drop);
+  std::vector<Joiner> take_joiners();
+  Expected<factory::FactoryTerms> draft_terms(uint64_t factory_id, const std::vector<Joiner>& joiners);
+  Status propose(Building& b, uint32_t attempt);
   Status on_construction_message(uint32_t who, const migrate::PeerMessage& m);
   Status construction_completed();
-  Status maybe_broadcast_batch();
-  Expected<factory::FactoryTerms> draft_terms(uint64_t factory_id, const std::vector<Joiner>& joiners);
-  Status freeze_batch(Building& b, std::optional<migrate::Batch> rebuilt);
-  Status propose(Building& b, uint32_t attempt);
+  Status retry_construction(const std::vector<uint32_t>& drop);
+  void factory_funded(const btc::Transaction& batch_tx);
+  void check_construction_timeout();
   btc::Amount fee_rate();
   uint32_t next_ceremony_height() const;
-  void check_construction_timeout();
+
+  // lsp_batch.cpp: batches.
+  Status start_day();
+  Expected<uint64_t> new_batch(const std::vector<migrate::MigrationId>& outs, Building* b,
+                               const std::vector<migrate::BatchInput>& inputs);
+  Expected<uint64_t> rebuild_batch(uint64_t old_id, uint64_t failed_factory,
+                                   const std::vector<btc::OutPoint>& dropped_deposits, Building* b);
+  Status start_claims(PendingBatch& pb);
+  Status queue_output(LspMigration& m);
+  Status maybe_broadcast(uint64_t batch_id);
+  void check_batch_timeouts();
+  uint32_t promised_batch_height() const;
+
+  // lsp_migrate.cpp: migrations.
+  Status on_migration_message(const core::PeerId& from, const migrate::Message& msg);
+  Status on_migrate_request(const core::PeerId& from, const migrate::MigrateRequest& req);
+  Status on_handover(LspMigration& m, const migrate::Handover& h);
+  Status apply_flow(LspMigration& m, migrate::FlowOutput out);
+  Status migrations_on_tip();
+  Status migrations_on_tx(const btc::Transaction& tx, std::optional<uint32_t> height);
+  void depart(LiveFactory& f, uint32_t client);
+  migrate::LegContext leg_context(const LiveFactory& f) const;
+  migrate::LspPolicy migration_policy();
 
   // lsp_channels.cpp: channel messages of live factories.
   Status on_channel_message(const core::PeerId& from, const channel::Message& m);
@@ -139,6 +162,10 @@ class Lsp {
   std::set<core::PeerId> connected_;
   std::vector<Joiner> joiners_;
   std::optional<Building> building_;
+  std::map<uint64_t, PendingBatch> pending_batches_;
+  std::vector<migrate::MigrationId> queued_outputs_;
+  std::map<migrate::MigrationId, LspMigration> migrations_;
+  migrate::KeyVault vault_;
   std::map<uint64_t, LiveFactory> factories_;
   std::map<channel::ChannelId, std::pair<uint64_t, uint32_t>> channel_index_;
   std::map<uint64_t, BatchRecord> batches_;

@@ -1,5 +1,5 @@
-// The Lsp's day: joiners, the day's factory (terms, batch, ceremony), the
-// deposits, and the broadcast of the batch once the construction completed.
+// Joiners and the day's factory: terms, ceremony (with the channel opens),
+// retries, and the deposits collected once the construction completed.
 #include <algorithm>
 
 #include "btc/sighash.h"
@@ -8,14 +8,6 @@
 #include "lsp/lsp.h"
 
 namespace ladder::lsp {
-
-namespace {
-Bytes id_of(uint64_t v) {
-  Bytes b(8);
-  for (int i = 0; i < 8; ++i) b[static_cast<size_t>(i)] = static_cast<uint8_t>(v >> (56 - 8 * i));
-  return b;
-}
-}  // namespace
 
 btc::Amount Lsp::fee_rate() {
   auto r = host_.chain.fee_rate(6);
@@ -59,12 +51,6 @@ Status Lsp::on_join(const core::PeerId& from, const migrate::JoinRequest& r) {
   return ok();
 }
 
-void Lsp::on_day_block(uint32_t offset) {
-  if (offset != config_.ceremony_offset || building_ || joiners_.empty()) return;
-  Status s = start_construction();
-  if (!s) fail(s.error());
-}
-
 Expected<factory::FactoryTerms> Lsp::draft_terms(uint64_t factory_id, const std::vector<Joiner>& joiners) {
   factory::FactoryTerms t;
   t.factory_id = factory_id;
@@ -78,67 +64,19 @@ Expected<factory::FactoryTerms> Lsp::draft_terms(uint64_t factory_id, const std:
   return t;
 }
 
-Status Lsp::start_construction() {
-  Building b;
-  b.factory_id = next_factory_id_++;
-  mark("lsp/meta", {});
+// The joiners that are online now, up to a factory's size, leave the queue.
+std::vector<Joiner> Lsp::take_joiners() {
+  std::vector<Joiner> out;
+  if (building_) return out;  // yesterday's factory is still being built
   for (auto& j : joiners_) {
-    if (b.joiners.size() >= config_.max_clients) break;
-    if (connected_.count(j.peer)) b.joiners.push_back(j);
+    if (out.size() >= config_.max_clients) break;
+    if (connected_.count(j.peer)) out.push_back(j);
   }
-  if (b.joiners.empty()) return ok();
   std::erase_if(joiners_, [&](const Joiner& j) {
-    return std::any_of(b.joiners.begin(), b.joiners.end(), [&](const Joiner& x) { return x.peer == j.peer; });
+    return std::any_of(out.begin(), out.end(), [&](const Joiner& x) { return x.peer == j.peer; });
   });
-  mark("lsp/joiners", {});
-  LADDER_ASSIGN(b.terms, draft_terms(b.factory_id, b.joiners));
-  LADDER_TRY(freeze_batch(b, std::nullopt));
-  building_.emplace(std::move(b));
-  mark("lsp/building", {});
-  return propose(*building_, 0);
-}
-
-// Adds the funding of `b`'s factory (and its deposits and wallet coins) to a
-// new batch, or to `rebuilt` after a failed attempt, and freezes it.
-Status Lsp::freeze_batch(Building& b, std::optional<migrate::Batch> rebuilt) {
-  LADDER_ASSIGN(auto draft, factory::Tree::create(b.terms));
-  LADDER_ASSIGN(auto funding_key, draft.funding_key());
-  const btc::Amount rate = fee_rate();
-  migrate::Batch batch = rebuilt ? std::move(*rebuilt)
-                                 : migrate::Batch(next_batch_id_++, height_ + config_.stage_timeout * 3, rate,
-                                                  wallet_.script(), config_.params.dust_limit);
-  LADDER_TRY(batch.add_output({migrate::BatchOutputKind::factory_funding, b.factory_id, {},
-                               btc::TxOut{draft.funding_value(), funding_key->script}}));
-  btc::Amount in = 0, out = 0;
-  int64_t vsize = 11 + core::kP2trOutputVsize;  // skeleton and change
-  for (const auto& i : batch.inputs()) {
-    in += i.spent.value;
-    vsize += core::kKeyPathInputVsize;
-  }
-  if (!rebuilt) {
-    for (const auto& j : b.joiners) {
-      if (!j.request.deposit) continue;
-      LADDER_TRY(batch.add_input({j.request.deposit->outpoint, j.request.deposit->out}));
-      in += j.request.deposit->out.value;
-      vsize += core::kKeyPathInputVsize;
-    }
-  }
-  for (const auto& o : batch.outputs()) {
-    out += o.out.value;
-    vsize += core::kP2trOutputVsize;
-  }
-  const btc::Amount need = out + factory::fee_for(vsize, rate) + config_.params.dust_limit - in;
-  if (need > 0) {
-    LADDER_ASSIGN(auto coins, wallet_.select(host_.chain, need, rate, true));
-    for (const auto& c : coins) {
-      LADDER_TRY(batch.add_input({c.outpoint, c.out}));
-      wallet_.reserve(c.outpoint);
-    }
-  }
-  LADDER_TRY(batch.freeze());
-  LADDER_ASSIGN(b.terms.funding, batch.outpoint_of_factory(b.factory_id));
-  b.batch.emplace(std::move(batch));
-  return ok();
+  if (!out.empty()) mark("lsp/joiners", {});
+  return out;
 }
 
 Status Lsp::propose(Building& b, uint32_t attempt) {
@@ -149,7 +87,8 @@ Status Lsp::propose(Building& b, uint32_t attempt) {
                                             guard_, *guard_store_, pending_));
   b.construction.emplace(std::move(c));
   b.deposit_sigs.clear();
-  event("factory.proposed", b.factory_id, std::nullopt, b.batch->unsigned_tx().vout.at(b.terms.funding.n).value,
+  const auto& batch = pending_batches_.at(b.batch_id).batch;
+  event("factory.proposed", b.factory_id, std::nullopt, batch.unsigned_tx().vout.at(b.terms.funding.n).value,
         std::to_string(b.joiners.size()) + " clients, attempt " + std::to_string(attempt));
   return ok();
 }
@@ -174,11 +113,12 @@ Status Lsp::on_construction_message(uint32_t who, const migrate::PeerMessage& m)
 Status Lsp::construction_completed() {
   Building& b = *building_;
   b.constructed = true;
-  LADDER_TRY(b.batch->construction_completed(b.factory_id));
+  PendingBatch& pb = pending_batches_.at(b.batch_id);
+  LADDER_TRY(pb.batch.construction_completed(b.factory_id));
   event("factory.constructed", b.factory_id, std::nullopt, 0, std::to_string(b.joiners.size()) + " clients acked");
-  const auto& tx = b.batch->unsigned_tx();
+  const auto& tx = pb.batch.unsigned_tx();
   std::vector<btc::TxOut> spent;
-  for (const auto& i : b.batch->inputs()) spent.push_back(i.spent);
+  for (const auto& i : pb.batch.inputs()) spent.push_back(i.spent);
   for (uint32_t c = 0; c < b.joiners.size(); ++c) {
     const auto& dep = b.joiners[c].request.deposit;
     if (!dep) continue;
@@ -186,7 +126,9 @@ Status Lsp::construction_completed() {
       if (tx.vin[i].prevout == dep->outpoint)
         pending_.send(b.joiners[c].peer, migrate::DepositSignRequest{b.factory_id, tx, spent, i});
   }
-  return maybe_broadcast_batch();
+  // Claim sessions on the batch may begin only now (DESIGN §6 batching rules).
+  LADDER_TRY(start_claims(pb));
+  return maybe_broadcast(b.batch_id);
 }
 
 Status Lsp::on_deposit_sig(const core::PeerId& from, const migrate::DepositSig& s) {
@@ -196,9 +138,10 @@ Status Lsp::on_deposit_sig(const core::PeerId& from, const migrate::DepositSig& 
   auto who = b.construction->index_of(from);
   if (!who || !b.joiners[*who].request.deposit) return make_error("lsp.unexpected-message", "no deposit of that peer");
   const auto& dep = *b.joiners[*who].request.deposit;
-  const auto& tx = b.batch->unsigned_tx();
+  const auto& pb = pending_batches_.at(b.batch_id);
+  const auto& tx = pb.batch.unsigned_tx();
   std::vector<btc::TxOut> spent;
-  for (const auto& i : b.batch->inputs()) spent.push_back(i.spent);
+  for (const auto& i : pb.batch.inputs()) spent.push_back(i.spent);
   size_t index = 0;
   while (index < tx.vin.size() && tx.vin[index].prevout != dep.outpoint) ++index;
   auto data = btc::precompute_tx_data(tx, spent);
@@ -210,34 +153,17 @@ Status Lsp::on_deposit_sig(const core::PeerId& from, const migrate::DepositSig& 
     return make_error("lsp.bad-deposit-signature", "the deposit signature does not verify");
   b.deposit_sigs[*who] = s.sig;
   mark("lsp/building", {});
-  return maybe_broadcast_batch();
+  return maybe_broadcast(b.batch_id);
 }
 
-Status Lsp::maybe_broadcast_batch() {
+// The factory's funding went out with its batch: it is live from L's side.
+void Lsp::factory_funded(const btc::Transaction& batch_tx) {
   Building& b = *building_;
-  btc::Transaction tx = b.batch->unsigned_tx();
-  std::vector<btc::TxOut> spent;
-  for (const auto& i : b.batch->inputs()) spent.push_back(i.spent);
-  for (uint32_t c = 0; c < b.joiners.size(); ++c) {
-    const auto& dep = b.joiners[c].request.deposit;
-    if (!dep) continue;
-    auto sig = b.deposit_sigs.find(c);
-    if (sig == b.deposit_sigs.end()) return ok();  // still waiting
-    for (auto& in : tx.vin)
-      if (in.prevout == dep->outpoint) in.witness = {Bytes(sig->second.begin(), sig->second.end())};
-  }
-  for (size_t i = 0; i < tx.vin.size(); ++i)
-    if (spent[i].script_pubkey == wallet_.script()) LADDER_TRY(wallet_.sign(tx, i, spent));
-  LADDER_TRY(b.batch->set_signed(tx));
-  LADDER_ASSIGN(auto signed_tx, b.batch->broadcast());
-  pending_.broadcast(signed_tx, "batch", b.factory_id);
-  pending_.watch_txid(signed_tx.txid());
-
   LiveFactory f;
   f.id = b.factory_id;
   f.tree.emplace(std::move(b.construction->tree()));
-  f.batch_id = b.batch->id();
-  f.funding_txid = signed_tx.txid();
+  f.batch_id = b.batch_id;
+  f.funding_txid = batch_tx.txid();
   auto& chans = b.construction->channels();
   for (uint32_t c = 0; c < b.joiners.size(); ++c) {
     Member m;
@@ -247,15 +173,12 @@ Status Lsp::maybe_broadcast_batch() {
     mark("lsp/channel", Bytes(m.channel->id().begin(), m.channel->id().end()));
     f.members.push_back(std::move(m));
   }
-  event("factory.born", f.id, std::nullopt, signed_tx.vout.at(b.terms.funding.n).value,
-        std::to_string(f.members.size()) + " clients, funding " + signed_tx.txid().hex());
-  mark("lsp/factory", id_of(f.id));
-  batches_.emplace(b.batch->id(), BatchRecord{std::move(*b.batch), std::nullopt});
-  mark("lsp/batch", id_of(f.batch_id));
+  event("factory.born", f.id, std::nullopt, batch_tx.vout.at(b.terms.funding.n).value,
+        std::to_string(f.members.size()) + " clients, funding " + batch_tx.txid().hex());
+  mark("lsp/factory", be64(f.id));
   factories_.emplace(f.id, std::move(f));
   building_.reset();
   mark("lsp/building", {});
-  return ok();
 }
 
 Status Lsp::retry_construction(const std::vector<uint32_t>& drop) {
@@ -264,41 +187,36 @@ Status Lsp::retry_construction(const std::vector<uint32_t>& drop) {
     pending_.send(b.joiners.at(who).peer, migrate::JoinReject{b.joiners[who].request.id, "lsp.dropped",
                                                               "did not complete the ceremony in time"});
   std::vector<Joiner> keep;
-  for (uint32_t c = 0; c < b.joiners.size(); ++c)
+  std::vector<btc::OutPoint> dropped_deposits;
+  for (uint32_t c = 0; c < b.joiners.size(); ++c) {
     if (std::find(drop.begin(), drop.end(), c) == drop.end()) keep.push_back(b.joiners[c]);
+    else if (b.joiners[c].request.deposit) dropped_deposits.push_back(b.joiners[c].request.deposit->outpoint);
+  }
   event("factory.retry", b.factory_id, std::nullopt, 0, std::to_string(drop.size()) + " dropped");
   const uint32_t attempt = b.construction->attempt() + 1;
-  // The new batch spends the abandoned one's inputs again (so at most one
-  // of them can ever confirm), except the deposits of dropped clients.
-  LADDER_ASSIGN(auto rebuilt, b.batch->rebuild_without(b.factory_id, next_batch_id_++));
-  migrate::Batch next(rebuilt.id(), rebuilt.promised_height(), fee_rate(), wallet_.script(), config_.params.dust_limit);
-  for (const auto& in : rebuilt.inputs()) {
-    const bool dropped_deposit = std::any_of(drop.begin(), drop.end(), [&](uint32_t who) {
-      const auto& dep = b.joiners[who].request.deposit;
-      return dep && dep->outpoint == in.outpoint;
-    });
-    if (!dropped_deposit) LADDER_TRY(next.add_input(in));
-  }
-  for (const auto& o : rebuilt.outputs()) LADDER_TRY(next.add_output(o));
   b.construction.reset();
   b.joiners = std::move(keep);
   mark("lsp/building", {});
+  if (!b.joiners.empty()) {
+    LADDER_ASSIGN(b.terms, draft_terms(b.factory_id, b.joiners));
+  }
+  // The new batch spends the abandoned one's inputs again (so at most one of
+  // them can ever confirm), minus the dropped clients' deposits.
+  LADDER_ASSIGN(auto next, rebuild_batch(b.batch_id, b.factory_id, dropped_deposits,
+                                         b.joiners.empty() ? nullptr : &b));
   if (b.joiners.empty()) {
-    for (const auto& i : next.inputs()) wallet_.release(i.outpoint);
     building_.reset();
     return ok();
   }
-  LADDER_ASSIGN(b.terms, draft_terms(b.factory_id, b.joiners));
-  LADDER_TRY(freeze_batch(b, std::move(next)));
+  b.batch_id = next;
   return propose(b, attempt);
 }
 
 void Lsp::check_construction_timeout() {
-  if (!building_ || !building_->construction) return;
+  if (!building_ || !building_->construction || building_->constructed) return;
   Building& b = *building_;
   if (height_ < b.construction->stage_height() + config_.stage_timeout) return;
   auto missing = b.construction->missing();
-  if (b.constructed) return;  // deposits: handled by the batch's own deadline
   if (missing.empty()) return;
   Status s = retry_construction(missing);
   if (!s) fail(s.error());

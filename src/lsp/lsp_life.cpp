@@ -7,8 +7,14 @@ namespace ladder::lsp {
 
 void Lsp::on_block(uint32_t height) {
   height_ = height;
-  on_day_block(height % config_.blocks_per_day);
+  if (height % config_.blocks_per_day == config_.ceremony_offset) {
+    Status s = start_day();
+    if (!s) fail(s.error());
+  }
   check_construction_timeout();
+  check_batch_timeouts();
+  Status s = migrations_on_tip();
+  if (!s) fail(s.error());
   for (auto& [id, f] : factories_) {
     if (f.phase == LiveFactory::Phase::live && height >= f.heights().end_active) notify_dying(f);
   }
@@ -26,7 +32,7 @@ void Lsp::on_tx_confirmed(const btc::Txid& txid, uint32_t height) {
     f.funding_height = height;
     f.phase = LiveFactory::Phase::live;
     event("factory.live", f.id, std::nullopt, 0, "funding confirmed at " + std::to_string(height));
-    mark("lsp/factory", {});
+    mark("lsp/factory", be64(f.id));
     if (height >= f.heights().end_active) notify_dying(f);
   }
 }
@@ -48,14 +54,7 @@ void Lsp::notify_dying(LiveFactory& f) {
   }
   event("factory.dying", f.id, std::nullopt, 0,
         "window " + std::to_string(h.end_active) + ".." + std::to_string(h.end_dying));
-  mark("lsp/factory", {});
-}
-
-Status Lsp::on_channel_events(LiveFactory&, Member& member) {
-  for (auto& e : member.channel->drain_events()) {
-    (void)e;
-  }
-  return ok();
+  mark("lsp/factory", be64(f.id));
 }
 
 LspHoldings Lsp::holdings() {
