@@ -29,7 +29,9 @@
 //       client's old factory key, its vault write and the PTLC's settlement.
 //       items = migrations; lsp_cpu_seconds = L's calls alone (target: 500
 //       per second of LSP work). vbytes_per_client = the batch's vsize / N
-//       (O and its share of the batch) + the claim's vsize. Floor per
+//       (O and its share of the batch) + the claim's vsize. At the end every
+//       key is in L's vault and the factory is swept in one tx (sweep_txs,
+//       sweep_vbytes). Floor per
 //       migration (every side): on the old channel, the PTLC's add and
 //       settle sign 4 commitments (per commitment: 2 + 2 nonce points, the
 //       nonce coefficient on both sides, the peer partial's check and the
@@ -513,6 +515,16 @@ void register_sweep(int n) {
   });
 }
 
+// The end of the day: every client departed, L sweeps the factory with the
+// keys its vault holds, in ONE tx that funds the next factory.
+btc::Transaction sweep_departed(Factory& f, migrate::KeyVault& vault) {
+  auto keys = must(vault.departed_keys(*f.tree));
+  if (keys.size() != f.keys.size()) throw std::runtime_error("not every client departed");
+  const Bytes next = must(KeyCache::shared().get({crypto::SecretKey::generate().pubkey()}, std::nullopt))->script;
+  return must(migrate::sweep_factory(*f.tree, keys, f.lsp_key, {{f.tree->funding_value() / 2, next}},
+                                     btc::p2tr_script(f.lsp_key.xonly_pubkey().bytes()), 2000));
+}
+
 void register_option3(int n) {
   add("option3/" + std::to_string(n), [n](benchmark::State& st) {
     for (auto _ : st) {
@@ -524,6 +536,10 @@ void register_option3(int n) {
       st.counters["vbytes_per_client"] = run_option3(m, lsp);
       st.counters["lsp_cpu_seconds"] = lsp.seconds;
       st.counters["lsp_per_second"] = n / lsp.seconds;
+      // Every key is in L's vault now: the factory is swept in one tx.
+      const auto sweep = sweep_departed(f, m.vault);
+      st.counters["sweep_txs"] = 1;
+      st.counters["sweep_vbytes"] = static_cast<double>(sweep.vsize());
     }
     st.counters["items"] = n;
     st.counters["floor:pubkey_create"] = 28.0 * n;
