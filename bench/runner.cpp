@@ -141,8 +141,15 @@ int run(const std::string& suite, const Options& opts, std::ostream& out) {
   for (const auto& name : collector.order)
     if (name.rfind(raw_prefix, 0) == 0) raw[name.substr(raw_prefix.size())] = median(collector.samples[name].cpu_seconds);
 
+  // Interleaving shuffles the order cases first ran in: report raw
+  // operations first, then the rest, each by name.
+  std::vector<std::string> names = collector.order;
+  std::sort(names.begin(), names.end(), [&](const std::string& a, const std::string& b) {
+    bool ra = a.rfind(raw_prefix, 0) == 0, rb = b.rfind(raw_prefix, 0) == 0;
+    return ra != rb ? ra : a < b;
+  });
   nlohmann::ordered_json results = nlohmann::ordered_json::array();
-  for (const auto& name : collector.order) {
+  for (const auto& name : names) {
     const auto& s = collector.samples[name];
     nlohmann::ordered_json r;
     r["name"] = name.substr(suite.size() + 1);
