@@ -3,6 +3,10 @@
 set -euo pipefail
 
 LADDER_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# Let ccache share objects between checkouts in different directories (a CI
+# clone reuses what a developer's tree compiled).
+export CCACHE_BASEDIR="$LADDER_ROOT"
+export CCACHE_NOHASHDIR=1
 LADDER_PACKAGES=(
   build-essential g++ cmake ninja-build ccache pkg-config
   libsecp256k1-dev libssl-dev libsqlite3-dev nlohmann-json3-dev libcli11-dev
@@ -32,6 +36,20 @@ ladder_build() {
     cmake -S "$LADDER_ROOT" -B "$dir" -G Ninja "$@" >/dev/null
   fi
   cmake --build "$dir" -- -j"$(nproc)"
+}
+
+# ladder_build_unit DIR [cmake args...]: configure (once) and build only the
+# executables of the tests labelled `unit` (for the sanitizer build).
+ladder_build_unit() {
+  local dir="$1"; shift
+  if [ ! -f "$dir/build.ninja" ]; then
+    cmake -S "$LADDER_ROOT" -B "$dir" -G Ninja "$@" >/dev/null
+  fi
+  cmake --build "$dir" --target build.ninja >/dev/null
+  local targets
+  targets=$(cd "$dir" && ctest -N -L unit | sed -n 's/^ *Test *#[0-9]*: //p')
+  # shellcheck disable=SC2086
+  cmake --build "$dir" --target $targets -- -j"$(nproc)"
 }
 
 # ladder_build_fuzz DIR: configure (once) a clang build with the libFuzzer
