@@ -105,8 +105,10 @@ Bytes32 taproot_tweak_hash(const Bytes32& internal_key, const std::optional<Byte
   return h.finalize();
 }
 
-Expected<TaprootOutput> taproot_output(const Bytes32& internal_key, const std::optional<Bytes32>& merkle_root) {
-  LADDER_ASSIGN(secp256k1_xonly_pubkey internal, parse_xonly(internal_key));
+namespace {
+
+Expected<TaprootOutput> tweak_output(const secp256k1_xonly_pubkey& internal, const Bytes32& internal_key,
+                                     const std::optional<Bytes32>& merkle_root) {
   TaprootOutput out;
   out.internal_key = internal_key;
   out.merkle_root = merkle_root;
@@ -122,6 +124,17 @@ Expected<TaprootOutput> taproot_output(const Bytes32& internal_key, const std::o
     throw std::logic_error("libsecp256k1 rejected a valid public key");
   out.output_parity = parity != 0;
   return out;
+}
+
+}  // namespace
+
+Expected<TaprootOutput> taproot_output(const Bytes32& internal_key, const std::optional<Bytes32>& merkle_root) {
+  LADDER_ASSIGN(secp256k1_xonly_pubkey internal, parse_xonly(internal_key));
+  return tweak_output(internal, internal_key, merkle_root);
+}
+
+Expected<TaprootOutput> taproot_output(const crypto::XOnlyPubKey& internal_key, const std::optional<Bytes32>& merkle_root) {
+  return tweak_output(internal_key.raw(), internal_key.bytes(), merkle_root);
 }
 
 Expected<crypto::SecretKey> taproot_tweak_secret_key(const crypto::SecretKey& internal,

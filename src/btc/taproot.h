@@ -95,6 +95,8 @@ struct TaprootOutput {
 
 // Q = P + tweak·G with P the even-y point of `internal_key`.
 Expected<TaprootOutput> taproot_output(const Bytes32& internal_key, const std::optional<Bytes32>& merkle_root);
+// The same from an already parsed key (no square root to lift x).
+Expected<TaprootOutput> taproot_output(const crypto::XOnlyPubKey& internal_key, const std::optional<Bytes32>& merkle_root);
 inline Expected<TaprootOutput> taproot_output(const Bytes32& internal_key, const TapTree& tree) {
   return taproot_output(internal_key, tree.hash());
 }

@@ -28,6 +28,19 @@ std::vector<ChannelEvent> removal_events(const CommitmentSpec& before, const std
   return out;
 }
 
+// Makes `next` our latest commitment and revokes the previous one: its
+// secret and the point of the commitment after `next` (announced now, kept
+// for when it comes), with our next verification nonce.
+Expected<RevokeAndAck> revoke_previous(const Fixed& fx, State& st, CommitmentRecord next,
+                                       const crypto::musig::PubNonce& next_nonce) {
+  const uint64_t old = st.local->number;
+  st.local = std::move(next);
+  LADDER_ASSIGN(const crypto::Scalar secret, fx.secrets.per_commitment_scalar(old));
+  LADDER_ASSIGN(auto point, own_point(fx, st, old + 2));
+  forget_own_points(st);
+  return RevokeAndAck{fx.id, old, secret.bytes(), point, next_nonce};
+}
+
 }  // namespace
 
 bool Channel::can_sign_commitment() const {
@@ -43,7 +56,7 @@ Expected<CommitmentSigned> Channel::sign_commitment() {
     return make_error("channel.nothing-to-sign", "no changes to commit");
   State st = *st_;
   LADDER_ASSIGN(auto spec, reduce(st.remote->spec, st.remote_changes.acked, st.local_changes.proposed));
-  LADDER_ASSIGN(auto keys, remote_keys(st, *fx_, *st.remote_next_point));
+  LADDER_ASSIGN(auto keys, remote_keys(*fx_, st, *st.remote_next_point, spec));
   CommitmentRecord next{st.remote->number + 1, std::move(spec), keys, {}};
   HeldCommitment held;
   LADDER_ASSIGN(held.built, build_for(*fx_, st, false, st.binding, next.number, next.spec, next.keys));
@@ -75,7 +88,7 @@ Expected<std::variant<RevokeAndAck, PtlcPresigs>> Channel::on_commitment_signed(
     return make_error("channel.commitment-without-changes", "commitment_signed without any change");
   State st = *st_;
   LADDER_ASSIGN(auto spec, reduce(st.local->spec, st.local_changes.acked, st.remote_changes.proposed));
-  LADDER_ASSIGN(auto keys, local_keys(*fx_, st, msg.number));
+  LADDER_ASSIGN(auto keys, local_keys(*fx_, st, msg.number, spec));
   CommitmentRecord next{msg.number, std::move(spec), keys, {}};
   HeldCommitment held;
   LADDER_ASSIGN(held.built, build_for(*fx_, st, true, st.binding, next.number, next.spec, next.keys));
@@ -83,7 +96,10 @@ Expected<std::variant<RevokeAndAck, PtlcPresigs>> Channel::on_commitment_signed(
   const bool ours = !ptlc_order(next.spec, held.built, true, true).empty();
   if (ours && msg.sig) return make_error("channel.unexpected-signature", "expected the PTLC presig round first");
   if (!ours && !msg.sig) return make_error("channel.missing-signature", "commitment_signed without a signature");
-  if (!ours) LADDER_TRY(check_peer_psig(*fx_, held.built, *msg.sig, nonces_->verification->pubnonce));
+  std::optional<crypto::musig::Session> session;
+  if (!ours) {
+    LADDER_ASSIGN(session, check_peer_psig(*fx_, held.built, *msg.sig, nonces_->verification->pubnonce));
+  }
 
   auto events = removal_events(st.local->spec, st.local_changes.acked);
   st.local_changes.acked.clear();
@@ -99,16 +115,13 @@ Expected<std::variant<RevokeAndAck, PtlcPresigs>> Channel::on_commitment_signed(
     return PtlcPresigs{fx_->id, msg.number, std::move(presigs)};
   }
   LADDER_ASSIGN(auto next_nonce, fresh_nonce(*fx_));
-  LADDER_ASSIGN(held.sig, complete_own(*fx_, held.built, *msg.sig, std::move(*nonces_->verification)));
+  LADDER_ASSIGN(held.sig, complete_own(*fx_, *session, held.built, *msg.sig, std::move(*nonces_->verification)));
   nonces_->verification.emplace(std::move(next_nonce));
   next.by_binding.emplace(st.binding.outpoint, std::move(held));
-  const uint64_t old = st.local->number;
-  st.local = std::move(next);
-  LADDER_ASSIGN(auto secret, fx_->secrets.per_commitment_secret(old));
-  LADDER_ASSIGN(auto point, fx_->secrets.per_commitment_point(old + 2));
+  LADDER_ASSIGN(auto revoke, revoke_previous(*fx_, st, std::move(next), nonces_->verification->pubnonce));
   *st_ = std::move(st);
   for (auto& e : events) events_.push_back(std::move(e));
-  return RevokeAndAck{fx_->id, old, secret.reveal(), point, nonces_->verification->pubnonce};
+  return revoke;
 }
 
 Expected<CommitmentPsig> Channel::on_ptlc_presigs(const PtlcPresigs& msg) {
@@ -137,18 +150,15 @@ Expected<RevokeAndAck> Channel::on_commitment_psig(const CommitmentPsig& msg) {
   auto next = std::move(*st.local_pending);
   st.local_pending.reset();
   auto& held = next.by_binding.at(st.binding.outpoint);
-  LADDER_TRY(check_peer_psig(*fx_, held.built, msg.sig, nonces_->verification->pubnonce));
+  LADDER_ASSIGN(auto session, check_peer_psig(*fx_, held.built, msg.sig, nonces_->verification->pubnonce));
   LADDER_ASSIGN(auto next_nonce, fresh_nonce(*fx_));
-  LADDER_ASSIGN(held.sig, complete_own(*fx_, held.built, msg.sig, std::move(*nonces_->verification)));
+  LADDER_ASSIGN(held.sig, complete_own(*fx_, session, held.built, msg.sig, std::move(*nonces_->verification)));
   nonces_->verification.emplace(std::move(next_nonce));
-  const uint64_t old = st.local->number;
-  st.local = std::move(next);
-  LADDER_ASSIGN(auto secret, fx_->secrets.per_commitment_secret(old));
-  LADDER_ASSIGN(auto point, fx_->secrets.per_commitment_point(old + 2));
+  LADDER_ASSIGN(auto revoke, revoke_previous(*fx_, st, std::move(next), nonces_->verification->pubnonce));
   *st_ = std::move(st);
   for (auto& e : pending_events_) events_.push_back(std::move(e));
   pending_events_.clear();
-  return RevokeAndAck{fx_->id, old, secret.reveal(), point, nonces_->verification->pubnonce};
+  return revoke;
 }
 
 Status Channel::on_revoke_and_ack(const RevokeAndAck& msg) {

@@ -12,13 +12,27 @@ using crypto::musig::PubNonce;
 
 Error protocol_error(const std::string& code, const std::string& message) { return make_error(code, message); }
 
-Expected<CommitmentKeys> local_keys(const Fixed& fx, const State& st, uint64_t number) {
+Expected<crypto::PubKey> own_point(const Fixed& fx, State& st, uint64_t number) {
+  for (const auto& [n, point] : st.own_points)
+    if (n == number) return point;
   LADDER_ASSIGN(auto point, fx.secrets.per_commitment_point(number));
-  return CommitmentKeys::derive(point, fx.secrets.basepoints(), *st.peer_basepoints);
+  st.own_points.emplace_back(number, point);
+  return point;
 }
 
-Expected<CommitmentKeys> remote_keys(const State& st, const Fixed& fx, const crypto::PubKey& point) {
-  return CommitmentKeys::derive(point, *st.peer_basepoints, fx.secrets.basepoints());
+void forget_own_points(State& st) {
+  const uint64_t latest = st.local->number;
+  std::erase_if(st.own_points, [latest](const auto& e) { return e.first <= latest; });
+}
+
+Expected<CommitmentKeys> local_keys(const Fixed& fx, State& st, uint64_t number, const CommitmentSpec& spec) {
+  LADDER_ASSIGN(auto point, own_point(fx, st, number));
+  return CommitmentKeys::local(fx.secrets, number, point, *st.peer_basepoints, !spec.locks.empty());
+}
+
+Expected<CommitmentKeys> remote_keys(const Fixed& fx, const State& st, const crypto::PubKey& point,
+                                     const CommitmentSpec& spec) {
+  return CommitmentKeys::remote(fx.secrets, point, *st.peer_basepoints, !spec.locks.empty());
 }
 
 Expected<BuiltCommitment> build_for(const Fixed& fx, const State& st, bool local_holder, const Binding& binding,
@@ -58,7 +72,7 @@ Expected<std::vector<PreSignature>> make_presigs(const Fixed& fx, const State& s
   LADDER_ASSIGN(auto our_lock, derive_secret(fx.secrets.lock_base(), keys.per_commitment_point));
   held.presigs.resize(spec.locks.size());
   for (size_t i : order) {
-    LADDER_ASSIGN(auto tx, build_ptlc_success(held.built, spec, i, st.peer_basepoints->payment, fx.params));
+    LADDER_ASSIGN(auto tx, build_ptlc_success(held.built, spec, i, st.ptlc_payout_to_peer, fx.params));
     LADDER_ASSIGN(auto pre, crypto::adaptor::presign(our_lock, tx.sighash, *spec.locks[i].lock.point));
     held.presigs[i] = pre;
     out.push_back(pre);
@@ -68,18 +82,19 @@ Expected<std::vector<PreSignature>> make_presigs(const Fixed& fx, const State& s
 
 Status accept_presigs(const Fixed& fx, const State& st, const CommitmentSpec& spec, const CommitmentKeys& keys,
                       bool local_holder, const std::vector<PreSignature>& presigs, HeldCommitment& held) {
-  (void)st;
   const auto order = ptlc_order(spec, held.built, local_holder, false);
   if (order.size() != presigs.size())
     return make_error("channel.bad-adaptor-signature", "expected " + std::to_string(order.size()) +
                                                            " PTLC adaptor signatures, got " +
                                                            std::to_string(presigs.size()));
+  if (!order.empty() && (!keys.holder_lock || !keys.counterparty_lock))
+    return make_error("channel.no-lock-keys", "the commitment's keys were derived without lock keys");
   held.presigs.resize(spec.locks.size());
   for (size_t k = 0; k < order.size(); ++k) {
     const size_t i = order[k];
     const auto& sl = spec.locks[i];
-    const crypto::PubKey& offerer = sl.offered_by_holder ? keys.holder_lock : keys.counterparty_lock;
-    LADDER_ASSIGN(auto tx, build_ptlc_success(held.built, spec, i, fx.secrets.basepoints().payment, fx.params));
+    const crypto::PubKey& offerer = sl.offered_by_holder ? *keys.holder_lock : *keys.counterparty_lock;
+    LADDER_ASSIGN(auto tx, build_ptlc_success(held.built, spec, i, st.ptlc_payout_to_us, fx.params));
     if (!crypto::adaptor::pre_verify(presigs[k], tx.sighash, offerer.xonly(), *sl.lock.point))
       return make_error("channel.bad-adaptor-signature",
                         "adaptor signature for PTLC " + std::to_string(sl.lock.id) + " does not verify");
@@ -116,18 +131,19 @@ Expected<crypto::musig::Session> own_session(const Fixed& fx, const BuiltCommitm
 }
 }  // namespace
 
-Status check_peer_psig(const Fixed& fx, const BuiltCommitment& built, const NonceAndPsig& peer,
-                       const PubNonce& our_nonce) {
+Expected<crypto::musig::Session> check_peer_psig(const Fixed& fx, const BuiltCommitment& built,
+                                                 const NonceAndPsig& peer, const PubNonce& our_nonce) {
   LADDER_ASSIGN(auto session, own_session(fx, built, peer, our_nonce));
   if (!session.verify(peer.psig, peer.nonce, fx.peer_index))
     return make_error("channel.bad-signature", "the peer's partial signature on our commitment does not verify");
-  return ok();
+  return session;
 }
 
-Expected<crypto::SchnorrSig> complete_own(const Fixed& fx, const BuiltCommitment& built, const NonceAndPsig& peer,
+Expected<crypto::SchnorrSig> complete_own(const Fixed& fx, const crypto::musig::Session& session,
+                                          const BuiltCommitment& built, const NonceAndPsig& peer,
                                           NoncePair&& our_nonce) {
-  LADDER_ASSIGN(auto session, own_session(fx, built, peer, our_nonce.pubnonce));
-  LADDER_ASSIGN(auto own, session.sign(std::move(our_nonce.secnonce), fx.funding_secret));
+  LADDER_ASSIGN(auto own, session.sign(std::move(our_nonce.secnonce), fx.funding_secret,
+                                       crypto::musig::Session::SelfCheck::skip));
   std::array<crypto::musig::PartialSig, 2> psigs{own, peer.psig};
   LADDER_ASSIGN(auto sig, session.aggregate(psigs));
   if (!crypto::schnorr_verify(sig, built.sighash, fx.funding->tweaked.xonly_pubkey()))

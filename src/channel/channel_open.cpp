@@ -37,6 +37,8 @@ Status learn_peer(const Fixed& fx, State& st, const Basepoints& peer) {
   LADDER_ASSIGN(auto on_remote, to_remote_output(ours.payment));
   st.to_remote_on_local = std::move(on_local);
   st.to_remote_on_remote = std::move(on_remote);
+  LADDER_ASSIGN(st.ptlc_payout_to_us, ptlc_payout_script(ours.payment));
+  LADDER_ASSIGN(st.ptlc_payout_to_peer, ptlc_payout_script(peer.payment));
   return ok();
 }
 
@@ -62,11 +64,10 @@ Expected<std::pair<Channel, OpenChannel>> Channel::open(ChannelConfig config) {
   st.bindings = {config.binding};
   st.latest = {config.own_balance, config.binding.value - config.own_balance, {}};
   LADDER_ASSIGN(auto nonce, fresh_nonce(*ch.fx_));
-  const auto& s = ch.fx_->secrets;
-  LADDER_ASSIGN(auto p0, s.per_commitment_point(0));
-  LADDER_ASSIGN(auto p1, s.per_commitment_point(1));
+  LADDER_ASSIGN(auto p0, own_point(*ch.fx_, st, 0));
+  LADDER_ASSIGN(auto p1, own_point(*ch.fx_, st, 1));
   OpenChannel msg{ch.fx_->id, config.binding, st.latest.to_holder, st.latest.to_counterparty, config.params,
-                  config.deadlines, ch.fx_->funding_secret.pubkey(), s.basepoints(), p0, p1, nonce.pubnonce};
+                  config.deadlines, ch.fx_->funding_secret.pubkey(), ch.fx_->secrets.basepoints(), p0, p1, nonce.pubnonce};
   ch.nonces_->verification.emplace(std::move(nonce));
   return std::pair<Channel, OpenChannel>(std::move(ch), std::move(msg));
 }
@@ -94,15 +95,16 @@ Expected<std::pair<Channel, AcceptChannel>> Channel::accept(ChannelConfig config
   st.remote_point = msg.first_point;
   st.remote_next_point = msg.second_point;
   // The funder's commitment 0, signed with its verification nonce.
-  LADDER_ASSIGN(auto rkeys, remote_keys(st, f, msg.first_point));
-  CommitmentRecord remote{0, {msg.funder_balance, msg.fundee_balance, {}}, rkeys, {}};
+  const CommitmentSpec remote_spec{msg.funder_balance, msg.fundee_balance, {}};
+  LADDER_ASSIGN(auto rkeys, remote_keys(f, st, msg.first_point, remote_spec));
+  CommitmentRecord remote{0, remote_spec, rkeys, {}};
   LADDER_ASSIGN(auto built, build_for(f, st, false, st.binding, 0, remote.spec, remote.keys));
   LADDER_ASSIGN(auto sig, sign_for_peer(f, built, msg.verification_nonce));
   remote.by_binding.emplace(st.binding.outpoint, HeldCommitment{std::move(built), crypto::SchnorrSig(Bytes64{}), {}});
   st.remote = std::move(remote);
   LADDER_ASSIGN(auto nonce, fresh_nonce(f));
-  LADDER_ASSIGN(auto p0, f.secrets.per_commitment_point(0));
-  LADDER_ASSIGN(auto p1, f.secrets.per_commitment_point(1));
+  LADDER_ASSIGN(auto p0, own_point(f, st, 0));
+  LADDER_ASSIGN(auto p1, own_point(f, st, 1));
   AcceptChannel reply{f.id, f.secrets.basepoints(), p0, p1, nonce.pubnonce, sig};
   ch.nonces_->verification.emplace(std::move(nonce));
   st.phase = State::Phase::accepted;
@@ -116,16 +118,19 @@ Expected<FundingSigned> Channel::on_accept_channel(const AcceptChannel& msg) {
   LADDER_TRY(learn_peer(*fx_, st, msg.basepoints));
   st.remote_point = msg.first_point;
   st.remote_next_point = msg.second_point;
-  LADDER_ASSIGN(auto lkeys, local_keys(*fx_, st, 0));
+  LADDER_ASSIGN(auto lkeys, local_keys(*fx_, st, 0, st.latest));
   CommitmentRecord local{0, st.latest, lkeys, {}};
   LADDER_ASSIGN(auto built, build_for(*fx_, st, true, st.binding, 0, local.spec, local.keys));
-  LADDER_TRY(check_peer_psig(*fx_, built, msg.funder_commitment_sig, nonces_->verification->pubnonce));
-  LADDER_ASSIGN(auto rkeys, remote_keys(st, *fx_, msg.first_point));
-  CommitmentRecord remote{0, {st.latest.to_counterparty, st.latest.to_holder, {}}, rkeys, {}};
+  LADDER_ASSIGN(auto session,
+                check_peer_psig(*fx_, built, msg.funder_commitment_sig, nonces_->verification->pubnonce));
+  const CommitmentSpec remote_spec{st.latest.to_counterparty, st.latest.to_holder, {}};
+  LADDER_ASSIGN(auto rkeys, remote_keys(*fx_, st, msg.first_point, remote_spec));
+  CommitmentRecord remote{0, remote_spec, rkeys, {}};
   LADDER_ASSIGN(auto remote_built, build_for(*fx_, st, false, st.binding, 0, remote.spec, remote.keys));
   LADDER_ASSIGN(auto sig_for_peer, sign_for_peer(*fx_, remote_built, msg.verification_nonce));
   LADDER_ASSIGN(auto next, fresh_nonce(*fx_));
-  LADDER_ASSIGN(auto own_sig, complete_own(*fx_, built, msg.funder_commitment_sig, std::move(*nonces_->verification)));
+  LADDER_ASSIGN(auto own_sig,
+                complete_own(*fx_, session, built, msg.funder_commitment_sig, std::move(*nonces_->verification)));
   local.by_binding.emplace(st.binding.outpoint, HeldCommitment{std::move(built), own_sig, {}});
   remote.by_binding.emplace(st.binding.outpoint, HeldCommitment{std::move(remote_built), crypto::SchnorrSig(Bytes64{}), {}});
   st.local = std::move(local);
@@ -141,12 +146,14 @@ Expected<ChannelReady> Channel::on_funding_signed(const FundingSigned& msg) {
   if (st_->phase != State::Phase::accepted) return not_in_phase("funding_signed");
   if (msg.channel_id != fx_->id) return make_error("channel.bad-channel-id", "channel id mismatch");
   State st = *st_;
-  LADDER_ASSIGN(auto lkeys, local_keys(*fx_, st, 0));
+  LADDER_ASSIGN(auto lkeys, local_keys(*fx_, st, 0, st.latest));
   CommitmentRecord local{0, st.latest, lkeys, {}};
   LADDER_ASSIGN(auto built, build_for(*fx_, st, true, st.binding, 0, local.spec, local.keys));
-  LADDER_TRY(check_peer_psig(*fx_, built, msg.fundee_commitment_sig, nonces_->verification->pubnonce));
+  LADDER_ASSIGN(auto session,
+                check_peer_psig(*fx_, built, msg.fundee_commitment_sig, nonces_->verification->pubnonce));
   LADDER_ASSIGN(auto next, fresh_nonce(*fx_));
-  LADDER_ASSIGN(auto own_sig, complete_own(*fx_, built, msg.fundee_commitment_sig, std::move(*nonces_->verification)));
+  LADDER_ASSIGN(auto own_sig,
+                complete_own(*fx_, session, built, msg.fundee_commitment_sig, std::move(*nonces_->verification)));
   local.by_binding.emplace(st.binding.outpoint, HeldCommitment{std::move(built), own_sig, {}});
   st.local = std::move(local);
   st.remote_nonce = msg.next_nonce;

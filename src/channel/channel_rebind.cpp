@@ -99,12 +99,12 @@ Expected<RebindComplete> Channel::on_rebind_signed(const RebindSigned& msg) {
   auto& rb = *st.rebind;
   LADDER_TRY(accept_presigs(*fx_, st, st.local->spec, st.local->keys, true, msg.presigs_on_proposer, rb.local_unsigned));
   LADDER_TRY(accept_presigs(*fx_, st, st.remote->spec, st.remote->keys, false, msg.presigs_on_responder, rb.remote));
-  LADDER_TRY(check_peer_psig(*fx_, rb.local_unsigned.built, msg.proposer_commitment_sig,
-                             nonces_->verification->pubnonce));
+  LADDER_ASSIGN(auto session, check_peer_psig(*fx_, rb.local_unsigned.built, msg.proposer_commitment_sig,
+                                              nonces_->verification->pubnonce));
   LADDER_ASSIGN(auto sig, sign_for_peer(*fx_, rb.remote.built, *st.remote_nonce));
   LADDER_ASSIGN(auto next, fresh_nonce(*fx_));
   HeldCommitment held = rb.local_unsigned;
-  LADDER_ASSIGN(held.sig, complete_own(*fx_, held.built, msg.proposer_commitment_sig,
+  LADDER_ASSIGN(held.sig, complete_own(*fx_, session, held.built, msg.proposer_commitment_sig,
                                        std::move(*nonces_->verification)));
   nonces_->verification.emplace(std::move(next));
   rb.local = std::move(held);
@@ -120,10 +120,10 @@ Status Channel::on_rebind_complete(const RebindComplete& msg) {
     return make_error("channel.unexpected-message", "no re-binding awaits rebind_complete");
   State st = *st_;
   auto& rb = *st.rebind;
-  LADDER_TRY(check_peer_psig(*fx_, rb.local_unsigned.built, msg.responder_commitment_sig,
-                             nonces_->verification->pubnonce));
+  LADDER_ASSIGN(auto session, check_peer_psig(*fx_, rb.local_unsigned.built, msg.responder_commitment_sig,
+                                              nonces_->verification->pubnonce));
   HeldCommitment held = rb.local_unsigned;
-  LADDER_ASSIGN(held.sig, complete_own(*fx_, held.built, msg.responder_commitment_sig,
+  LADDER_ASSIGN(held.sig, complete_own(*fx_, session, held.built, msg.responder_commitment_sig,
                                        std::move(*nonces_->verification)));
   nonces_->verification = std::move(nonces_->next_verification);
   nonces_->next_verification.reset();

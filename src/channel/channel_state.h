@@ -31,6 +31,7 @@ struct Channel::State {
   uint64_t obscuring = 0;
   std::optional<OutputScript> to_remote_on_local;   // the peer's payment output on our commitments
   std::optional<OutputScript> to_remote_on_remote;  // our payment output on the peer's commitments
+  Bytes ptlc_payout_to_us, ptlc_payout_to_peer;     // what PTLC success txs pay us / the peer
   Binding binding;
   std::vector<Binding> bindings;
 
@@ -45,6 +46,9 @@ struct Channel::State {
   uint64_t next_local_id = 0, next_remote_id = 0;
 
   std::optional<crypto::PubKey> remote_point, remote_next_point;  // the peer's current / next commitment
+  // Our per-commitment points announced for commitments after our latest
+  // (own_point), so the one a new commitment needs is not derived again.
+  std::vector<std::pair<uint64_t, crypto::PubKey>> own_points;
   std::optional<crypto::musig::PubNonce> remote_nonce;            // the peer's verification nonce
   std::optional<crypto::musig::PubNonce> remote_nonce_after_rebind;
 
@@ -70,8 +74,16 @@ struct Channel::Nonces {
 using Fixed = Channel::Fixed;
 using State = Channel::State;
 
-Expected<CommitmentKeys> local_keys(const Fixed& fx, const State& st, uint64_t number);
-Expected<CommitmentKeys> remote_keys(const State& st, const Fixed& fx, const crypto::PubKey& point);
+// Our per-commitment point `number`: remembered in st.own_points when first
+// derived (announced to the peer); forget_own_points drops those of
+// commitments up to our latest.
+Expected<crypto::PubKey> own_point(const Fixed& fx, State& st, uint64_t number);
+void forget_own_points(State& st);
+// The keys of our commitment `number` / of the peer's commitment with
+// point `point`, for a commitment holding `spec` (lock keys when it has locks).
+Expected<CommitmentKeys> local_keys(const Fixed& fx, State& st, uint64_t number, const CommitmentSpec& spec);
+Expected<CommitmentKeys> remote_keys(const Fixed& fx, const State& st, const crypto::PubKey& point,
+                                     const CommitmentSpec& spec);
 Expected<BuiltCommitment> build_for(const Fixed& fx, const State& st, bool local_holder, const Binding& binding,
                                     uint64_t number, const CommitmentSpec& spec, const CommitmentKeys& keys);
 
@@ -93,12 +105,15 @@ Status accept_presigs(const Fixed& fx, const State& st, const CommitmentSpec& sp
 Expected<NonceAndPsig> sign_for_peer(const Fixed& fx, const BuiltCommitment& built,
                                      const crypto::musig::PubNonce& peer_nonce);
 // Checks the peer's partial signature on our commitment against our
-// verification nonce ("channel.bad-signature"); consumes nothing.
-Status check_peer_psig(const Fixed& fx, const BuiltCommitment& built, const NonceAndPsig& peer,
-                       const crypto::musig::PubNonce& our_nonce);
-// Completes our commitment with our verification nonce (consumed) and
-// verifies the aggregate.
-Expected<crypto::SchnorrSig> complete_own(const Fixed& fx, const BuiltCommitment& built, const NonceAndPsig& peer,
+// verification nonce ("channel.bad-signature"); consumes nothing. Returns
+// the signing session, for complete_own.
+Expected<crypto::musig::Session> check_peer_psig(const Fixed& fx, const BuiltCommitment& built,
+                                                 const NonceAndPsig& peer, const crypto::musig::PubNonce& our_nonce);
+// Completes our commitment in `session` (check_peer_psig's) with our
+// verification nonce (consumed) and verifies the aggregate. Our partial
+// signature skips BIP-327's self-check: the aggregate's verification covers it.
+Expected<crypto::SchnorrSig> complete_own(const Fixed& fx, const crypto::musig::Session& session,
+                                          const BuiltCommitment& built, const NonceAndPsig& peer,
                                           crypto::musig::NoncePair&& our_nonce);
 Expected<crypto::musig::NoncePair> fresh_nonce(const Fixed& fx);
 

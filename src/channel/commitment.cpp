@@ -112,9 +112,13 @@ uint64_t decode_commitment_number(const btc::Transaction& tx, uint64_t obscuring
   return (obscured ^ obscuring_factor) & kMask48;
 }
 
+Expected<Bytes> ptlc_payout_script(const crypto::PubKey& receiver_payment) {
+  LADDER_ASSIGN(auto payout, btc::taproot_output(receiver_payment.xonly(), std::nullopt));
+  return payout.script_pubkey();
+}
+
 Expected<PtlcSuccessTx> build_ptlc_success(const BuiltCommitment& commitment, const CommitmentSpec& spec,
-                                           size_t lock_index, const crypto::PubKey& receiver_payment,
-                                           const ChannelParams& p) {
+                                           size_t lock_index, ByteView payout_script, const ChannelParams& p) {
   const auto& sl = spec.locks.at(lock_index);
   const auto vout = commitment.lock_vout.at(lock_index);
   if (sl.lock.kind != LockKind::ptlc || !vout) return make_error("channel.no-such-output", "no PTLC output for lock");
@@ -125,9 +129,8 @@ Expected<PtlcSuccessTx> build_ptlc_success(const BuiltCommitment& commitment, co
   s.tx.version = 3;
   const bool holder_receives = !sl.offered_by_holder;
   s.tx.vin.push_back({{commitment.tx.txid(), *vout}, {}, holder_receives ? p.to_self_delay : 0xfffffffdu, {}});
-  LADDER_ASSIGN(auto payout, btc::taproot_output(receiver_payment.xonly().bytes(), std::nullopt));
   const btc::Amount value = sl.lock.amount - p.anchor_value - fee_for_vsize(kPtlcSuccessVsize, p.fee_rate_sat_per_kvb);
-  s.tx.vout.push_back({value, payout.script_pubkey()});
+  s.tx.vout.push_back({value, Bytes(payout_script.begin(), payout_script.end())});
   s.tx.vout.push_back({p.anchor_value, btc::p2a_script()});
   auto data = btc::precompute_tx_data(s.tx, {s.spent});
   btc::TapScriptExt ext{s.leaf.leaf_hash};

@@ -98,10 +98,13 @@ struct PtlcSuccessTx {
   Bytes32 sighash{};
 };
 
-// The success tx of spec lock `lock_index` of `commitment`; `holder_receives`
-// tells whether the commitment's holder is the lock's receiver.
+// What a PTLC success tx pays the receiver: P2TR of its payment basepoint,
+// no script (static per channel: callers keep it).
+Expected<Bytes> ptlc_payout_script(const crypto::PubKey& receiver_payment);
+
+// The success tx of spec lock `lock_index` of `commitment`, paying
+// `payout_script` (ptlc_payout_script of the lock's receiver).
 Expected<PtlcSuccessTx> build_ptlc_success(const BuiltCommitment& commitment, const CommitmentSpec& spec,
-                                           size_t lock_index, const crypto::PubKey& receiver_payment,
-                                           const ChannelParams& p);
+                                           size_t lock_index, ByteView payout_script, const ChannelParams& p);
 
 }  // namespace ladder::channel

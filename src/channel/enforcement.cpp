@@ -176,11 +176,13 @@ Expected<btc::Transaction> claim_ptlc_success(const Channel& ch, const KnownComm
   LADDER_ASSIGN(size_t i, find_lock(kc, false, lock_id));
   if (kc.held.presigs.size() <= i || !kc.held.presigs[i])
     return make_error("channel.no-presig", "no adaptor signature held for PTLC " + std::to_string(lock_id));
-  LADDER_ASSIGN(auto s, build_ptlc_success(kc.held.built, kc.spec, i, ch.secrets().basepoints().payment, ch.params()));
+  LADDER_ASSIGN(auto payout, ptlc_payout_script(ch.secrets().basepoints().payment));
+  LADDER_ASSIGN(auto s, build_ptlc_success(kc.held.built, kc.spec, i, payout, ch.params()));
   const bool offered_by_holder = kc.spec.locks[i].offered_by_holder;
   const auto& offerer = offered_by_holder ? kc.keys.holder_lock : kc.keys.counterparty_lock;
+  if (!offerer) return make_error("channel.no-lock-keys", "the commitment's keys were derived without lock keys");
   const auto offerer_sig = crypto::adaptor::adapt(*kc.held.presigs[i], scalar);
-  if (!crypto::schnorr_verify(offerer_sig, s.sighash, offerer.xonly()))
+  if (!crypto::schnorr_verify(offerer_sig, s.sighash, offerer->xonly()))
     return make_error("channel.bad-adaptor-signature", "the completed offerer signature does not verify");
   LADDER_ASSIGN(auto own_key, derive_secret(ch.secrets().lock_base(), kc.keys.per_commitment_point));
   const auto own_sig = crypto::schnorr_sign(own_key, s.sighash);

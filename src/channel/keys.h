@@ -16,12 +16,23 @@
 // so the revocation secret exists only once the holder reveals p.
 // The payment key of to_remote is the static payment basepoint.
 //
+// Cost: a side derives the keys of every commitment it signs or holds, so
+// CommitmentKeys::local / remote use what that side knows: the holder knows
+// p, the counterparty rb, each side its own basepoint secrets. A term whose
+// scalar is secret becomes one constant-time generator multiplication
+// (revocation: Rb·h(Rb, P) + (p·h(P, Rb))·G for the holder, (rb·h(Rb, P))·G
+// + P·h(P, Rb) for the counterparty; own keys: (base secret + h)·G) instead
+// of a variable-base multiplication or a tweak. The points are exactly those
+// of the public derivation (CommitmentKeys::derive), which tests check.
+// Lock keys are derived only for commitments that hold locks.
+//
 // Secrets wipe themselves (crypto::SecretKey); nothing here is printable.
 // Thread-safety: immutable values. Failure: derivations fail only with
 // negligible probability ("channel.key-derivation").
 #pragma once
 
 #include <cstdint>
+#include <optional>
 
 #include "crypto/secp.h"
 
@@ -52,8 +63,10 @@ class ChannelSecrets {
   const crypto::SecretKey& delayed_base() const { return delayed_; }
   const crypto::SecretKey& lock_base() const { return lock_; }
 
-  // The secret / point of this side's commitment `number`.
+  // The secret / point of this side's commitment `number`. The scalar is
+  // the secret without its point (one generator multiplication less).
   Expected<crypto::SecretKey> per_commitment_secret(uint64_t number) const;
+  Expected<crypto::Scalar> per_commitment_scalar(uint64_t number) const;
   Expected<crypto::PubKey> per_commitment_point(uint64_t number) const;
 
  private:
@@ -72,16 +85,26 @@ Expected<crypto::SecretKey> derive_revocation_secret(const crypto::SecretKey& re
                                                      const crypto::SecretKey& per_commitment_secret);
 
 // The keys of one commitment held by `holder` with per-commitment point P.
+// The lock keys are present when derived `with_locks` (lock_output needs
+// them; a commitment without locks has no use for them).
 struct CommitmentKeys {
   crypto::PubKey per_commitment_point;
   crypto::PubKey revocation;          // from the counterparty's revocation basepoint
   crypto::PubKey holder_delayed;      // to_local's CSV leaf
-  crypto::PubKey holder_lock;         // the holder's HTLC/PTLC key
-  crypto::PubKey counterparty_lock;   // the counterparty's HTLC/PTLC key
+  std::optional<crypto::PubKey> holder_lock;        // the holder's HTLC/PTLC key
+  std::optional<crypto::PubKey> counterparty_lock;  // the counterparty's HTLC/PTLC key
   crypto::PubKey counterparty_payment;  // to_remote (static)
 
+  // From public points only.
   static Expected<CommitmentKeys> derive(const crypto::PubKey& per_commitment_point, const Basepoints& holder,
-                                         const Basepoints& counterparty);
+                                         const Basepoints& counterparty, bool with_locks = true);
+  // This side's own commitment `number`, whose point (per_commitment_point
+  // of `own`, passed in because the caller keeps it) is `point`.
+  static Expected<CommitmentKeys> local(const ChannelSecrets& own, uint64_t number, const crypto::PubKey& point,
+                                        const Basepoints& peer, bool with_locks);
+  // The peer's commitment with per-commitment point `point`.
+  static Expected<CommitmentKeys> remote(const ChannelSecrets& own, const crypto::PubKey& point, const Basepoints& peer,
+                                         bool with_locks);
 };
 
 // The 48-bit factor that hides commitment numbers in nLockTime/nSequence

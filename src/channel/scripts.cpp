@@ -16,7 +16,7 @@ void maybe_csv(ScriptBuilder& b, std::optional<uint32_t> csv) {
   if (csv) b.push_int(*csv).op(btc::OP_CHECKSEQUENCEVERIFY).op(btc::OP_DROP);
 }
 
-Expected<OutputScript> make_output(const Bytes32& internal, std::vector<Bytes> leaf_scripts) {
+Expected<OutputScript> make_output(const crypto::XOnlyPubKey& internal, std::vector<Bytes> leaf_scripts) {
   std::optional<btc::TapTree> tree;
   if (leaf_scripts.size() == 1) {
     tree = btc::TapTree::leaf({btc::TAPROOT_LEAF_TAPSCRIPT, std::move(leaf_scripts[0])});
@@ -24,7 +24,7 @@ Expected<OutputScript> make_output(const Bytes32& internal, std::vector<Bytes> l
     tree = btc::TapTree::branch(btc::TapTree::leaf({btc::TAPROOT_LEAF_TAPSCRIPT, std::move(leaf_scripts[0])}),
                                 btc::TapTree::leaf({btc::TAPROOT_LEAF_TAPSCRIPT, std::move(leaf_scripts[1])}));
   }
-  LADDER_ASSIGN(auto output, btc::taproot_output(internal, *tree));
+  LADDER_ASSIGN(auto output, btc::taproot_output(internal, tree->hash()));
   OutputScript out{output, tree->leaves(), output.script_pubkey()};
   return out;
 }
@@ -75,25 +75,27 @@ Bytes ptlc_success_leaf(std::optional<uint32_t> csv, const PubKey& offerer, cons
 }
 
 Expected<OutputScript> to_local_output(const PubKey& revocation, uint32_t to_self_delay, const PubKey& delayed) {
-  return make_output(revocation.xonly().bytes(), {to_local_leaf(to_self_delay, delayed)});
+  return make_output(revocation.xonly(), {to_local_leaf(to_self_delay, delayed)});
 }
 
 Expected<OutputScript> to_remote_output(const PubKey& payment) {
-  return make_output(nums_point(), {to_remote_leaf(payment)});
+  static const crypto::XOnlyPubKey nums = crypto::XOnlyPubKey::parse(nums_point()).value();
+  return make_output(nums, {to_remote_leaf(payment)});
 }
 
 Expected<OutputScript> lock_output(const Lock& lock, bool offered_by_holder, const CommitmentKeys& keys,
                                    uint32_t to_self_delay) {
-  const PubKey& offerer = offered_by_holder ? keys.holder_lock : keys.counterparty_lock;
-  const PubKey& receiver = offered_by_holder ? keys.counterparty_lock : keys.holder_lock;
+  if (!keys.holder_lock || !keys.counterparty_lock)
+    return make_error("channel.no-lock-keys", "the commitment's keys were derived without lock keys");
+  const PubKey& offerer = offered_by_holder ? *keys.holder_lock : *keys.counterparty_lock;
+  const PubKey& receiver = offered_by_holder ? *keys.counterparty_lock : *keys.holder_lock;
   // The holder's own claim waits to_self_delay: its timeout when it offered,
   // its success when it receives.
   const std::optional<uint32_t> timeout_csv = offered_by_holder ? std::optional(to_self_delay) : std::nullopt;
   const std::optional<uint32_t> success_csv = offered_by_holder ? std::nullopt : std::optional(to_self_delay);
   Bytes success = lock.kind == LockKind::htlc ? htlc_success_leaf(lock.payment_hash, success_csv, receiver)
                                               : ptlc_success_leaf(success_csv, offerer, receiver);
-  return make_output(keys.revocation.xonly().bytes(),
-                     {std::move(success), lock_timeout_leaf(lock.expiry, timeout_csv, offerer)});
+  return make_output(keys.revocation.xonly(), {std::move(success), lock_timeout_leaf(lock.expiry, timeout_csv, offerer)});
 }
 
 Status check_secret(const Lock& lock, const Bytes32& secret) {

@@ -19,7 +19,9 @@
 //   commitment. The holder thus waits d on every claim of its own.
 //
 // OutputScript keeps the taproot output and its leaves with their Merkle
-// paths. Thread-safety: immutable values. Failure: taproot errors.
+// paths. Internal keys are tweaked from their parsed points (no square
+// root). Thread-safety: immutable values. Failure: taproot errors;
+// "channel.no-lock-keys" for lock_output with keys derived without lock keys.
 #pragma once
 
 #include <optional>
