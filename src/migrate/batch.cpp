@@ -194,20 +194,25 @@ Expected<btc::Transaction> Batch::broadcast() {
 
 Expected<btc::Transaction> Batch::cpfp_child(btc::Amount package_fee_rate, int64_t change_witness_weight) const {
   if (phase_ != Phase::broadcast) return make_error("migrate.batch-not-broadcast", "bump only a broadcast batch");
-  const btc::OutPoint change{tx_.txid(), static_cast<uint32_t>(tx_.vout.size() - 1)};
-  const btc::Amount change_value = tx_.vout.back().value;
+  const btc::Transaction& parent = signed_ ? *signed_ : tx_;
+  return migrate::cpfp_child(parent, static_cast<uint32_t>(parent.vout.size() - 1), fee_, change_script_,
+                             package_fee_rate, change_witness_weight, dust_limit_);
+}
+
+Expected<btc::Transaction> cpfp_child(const btc::Transaction& parent, uint32_t vout, btc::Amount parent_fee,
+                                      const Bytes& destination, btc::Amount package_fee_rate, int64_t witness_weight,
+                                      btc::Amount dust_limit) {
   btc::Transaction child;
   child.version = 2;
-  child.vin.push_back({change, {}, kNoRbfSequence, {}});
-  child.vout.push_back({0, change_script_});
-  const int64_t parent_vsize = signed_ ? signed_->vsize() : vsize_;
-  const int64_t child_vsize = signed_vsize(child, change_witness_weight);
-  const btc::Amount child_fee = fee_for(parent_vsize + child_vsize, package_fee_rate) - fee_;
-  if (child_fee <= fee_for(child_vsize, fee_rate_))
-    return make_error("migrate.batch-fee-not-higher", "the package rate does not exceed the batch's own");
-  if (change_value - child_fee < dust_limit_)
-    return make_error("migrate.batch-no-change", "the change cannot pay the child's fee");
-  child.vout[0].value = change_value - child_fee;
+  child.vin.push_back({{parent.txid(), vout}, {}, kNoRbfSequence, {}});
+  child.vout.push_back({0, destination});
+  const int64_t child_vsize = signed_vsize(child, witness_weight);
+  const btc::Amount child_fee = fee_for(parent.vsize() + child_vsize, package_fee_rate) - parent_fee;
+  if (child_fee <= 0 || parent_fee * 1000 >= package_fee_rate * parent.vsize())
+    return make_error("migrate.fee-not-higher", "the parent already pays the package rate");
+  const btc::Amount value = parent.vout.at(vout).value;
+  if (value - child_fee < dust_limit) return make_error("migrate.no-change", "the output cannot pay the child's fee");
+  child.vout[0].value = value - child_fee;
   return child;
 }
 

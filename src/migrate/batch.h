@@ -40,7 +40,7 @@
 // "migrate.batch-construction-pending", "migrate.batch-constructed",
 // "migrate.batch-claims-completed", "migrate.batch-broadcast", "migrate.batch-abandoned",
 // "migrate.batch-txid-changed", "migrate.batch-unsigned",
-// "migrate.batch-not-broadcast", "migrate.batch-no-change", "migrate.batch-fee-not-higher".
+// "migrate.batch-not-broadcast", "migrate.no-change", "migrate.fee-not-higher".
 #pragma once
 
 #include <cstdint>
@@ -74,6 +74,16 @@ struct BatchOutput {
   MigrationId migration{};    // swap / ptlc_exit: the migration it serves
   btc::TxOut out;
 };
+
+// A child of `parent` spending its output `vout` back to `destination`, so
+// that parent and child together pay `package_fee_rate` (sat/kvB); the
+// parent pays `parent_fee` itself, `witness_weight` is the weight of the
+// child's witness. How the batch (on L's change) and a client's claim (on
+// its own output) are bumped. "migrate.fee-not-higher" when the parent
+// already pays that rate, "migrate.no-change" when the output cannot pay.
+Expected<btc::Transaction> cpfp_child(const btc::Transaction& parent, uint32_t vout, btc::Amount parent_fee,
+                                      const Bytes& destination, btc::Amount package_fee_rate,
+                                      int64_t witness_weight = 66, btc::Amount dust_limit = 330);
 
 class Batch {
  public:

@@ -132,4 +132,31 @@ Status check_reveal_preconditions(const channel::Channel& old_channel, const std
   return ok();
 }
 
+namespace {
+
+// Whether `record` (held by `lsp_is_holder`'s side) carries the offerer's
+// presig for the peer's lock `lock_id` on the binding `outpoint`.
+bool presig_held(const channel::CommitmentRecord& record, bool lsp_is_holder, uint64_t lock_id,
+                 const btc::OutPoint& outpoint) {
+  const auto held = record.by_binding.find(outpoint);
+  if (held == record.by_binding.end()) return false;
+  const auto& locks = record.spec.locks;
+  for (size_t i = 0; i < locks.size(); ++i) {
+    const bool offered_by_peer = locks[i].offered_by_holder != lsp_is_holder;
+    if (offered_by_peer && locks[i].lock.id == lock_id && locks[i].lock.kind == channel::LockKind::ptlc)
+      return i < held->second.presigs.size() && held->second.presigs[i].has_value();
+  }
+  return false;
+}
+
+}  // namespace
+
+Status check_ptlc_presigs_held(const channel::Channel& lsp_side, uint64_t lock_id) {
+  const btc::OutPoint& op = lsp_side.binding().outpoint;
+  if (!presig_held(lsp_side.local_commitment(), true, lock_id, op) ||
+      !presig_held(lsp_side.remote_commitment(), false, lock_id, op))
+    return make_error("migrate.presig-missing", "no verified adaptor signature for the PTLC on both commitments");
+  return ok();
+}
+
 }  // namespace ladder::migrate

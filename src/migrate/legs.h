@@ -31,7 +31,7 @@
 // "migrate.t-new-too-early", "migrate.t-new-too-late", "migrate.t-on-too-early",
 // "migrate.t-in-too-early", "migrate.t-in-too-late", "migrate.past-reveal-cutoff",
 // "migrate.not-quiescent", "migrate.own-balance",
-// "migrate.other-lock", "migrate.leg-not-committed".
+// "migrate.other-lock", "migrate.leg-not-committed", "migrate.presig-missing".
 #pragma once
 
 #include <cstdint>
@@ -104,5 +104,12 @@ Status check_reveal_conditions(const channel::Channel& old_channel, const std::o
 // failure here means there is something to resolve first. Not a substitute
 // for check_reveal_conditions.
 Status check_reveal_preconditions(const channel::Channel& old_channel, const std::optional<MigrationLock>& leg);
+
+// L's side, before it relies on an incoming migration PTLC (options 3/3b):
+// the PTLC `lock_id` the peer offered is on both current commitments for the
+// active binding and L holds the offerer's verified adaptor signature for
+// its success tx on each ("migrate.presig-missing"), so that L can take the
+// PTLC on chain once it knows the scalar, whichever commitment is published.
+Status check_ptlc_presigs_held(const channel::Channel& lsp_side, uint64_t lock_id);
 
 }  // namespace ladder::migrate

@@ -249,6 +249,7 @@ Expected<FlowOutput> NewLegLsp::on_old_channel_event(const channel::ChannelEvent
       out.event(FlowEventKind::failed, "migrate.leg-mismatch");
       return out;
     }
+    if (request_.option == MigrationOption::ptlc_new) LADDER_TRY(check_ptlc_presigs_held(*cfg_.old_channel, e.lock.id));
     old_lock_ = e.lock.id;
     out.event(FlowEventKind::leg_locked);
     auto add = add_lock(*cfg_.new_channel, request_.option, terms_.out_amount, request_.payment_hash, cfg_.client_key,

@@ -59,6 +59,8 @@ Expected<FlowOutput> PtlcExitLsp::on_old_channel_event(const channel::ChannelEve
       out.event(FlowEventKind::failed, "migrate.leg-mismatch");
       return out;
     }
+    // Every signature L needs to take the PTLC on chain is verified in hand.
+    LADDER_TRY(check_ptlc_presigs_held(*cfg_.old_channel, lock.id));
     ptlc_id_ = lock.id;
     out.event(FlowEventKind::leg_locked);
   } else if (e.kind == channel::ChannelEvent::Kind::incoming_removed && ptlc_id_ && lock.id == *ptlc_id_) {

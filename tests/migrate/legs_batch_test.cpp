@@ -164,7 +164,7 @@ TEST(Batch, BumpedOnlyByCpfpOnTheChangeNeverByRbf) {
   const auto parent = b.broadcast().value();
   ASSERT_TRUE(f.chain.submit(parent));
   EXPECT_EQ(code(b.rebuild_without(1, 2)), "migrate.batch-broadcast");
-  EXPECT_EQ(code(b.cpfp_child(1000)), "migrate.batch-fee-not-higher");
+  EXPECT_EQ(code(b.cpfp_child(1000)), "migrate.fee-not-higher");
   btc::Transaction child = b.cpfp_child(20'000).value();
   child = f.sign(child, {BatchInput{b.change_outpoint().value(), parent.vout.back()}});
   auto accepted = f.chain.submit(child);

@@ -112,5 +112,21 @@ TEST(RevealConditions, HandoverNeedsAnEmptyChannelAndALegNeedsToBeCommitted) {
   EXPECT_EQ(code(check_reveal_conditions(f.p.client, MigrationLock{LockKind::ptlc, 7})), "migrate.leg-not-committed");
 }
 
+TEST(PtlcPresigs, LReliesOnTheMigrationPtlcOnlyWithTheAdaptorSignaturesForBothCommitments) {
+  Fixture f;
+  auto add = must(f.p.client.add_ptlc(f.p.client.latest_spec().to_holder, f.factory_key.pubkey(), f.expiry));
+  must(f.p.lsp.on_update_add(add));
+  // Proposed, not committed: nothing held yet.
+  EXPECT_EQ(code(check_ptlc_presigs_held(f.p.lsp, add.lock.id)), "migrate.presig-missing");
+  f.link.run();
+  EXPECT_EQ(code(check_ptlc_presigs_held(f.p.lsp, add.lock.id)), "ok");
+  EXPECT_EQ(code(check_ptlc_presigs_held(f.p.lsp, add.lock.id + 1)), "migrate.presig-missing");
+  // An HTLC has no adaptor signature to hold.
+  auto htlc = must(f.p.lsp.add_htlc(1'000, crypto::sha256(random32()), f.expiry));
+  f.link.to_b(htlc);
+  f.link.run();
+  EXPECT_EQ(code(check_ptlc_presigs_held(f.p.client, htlc.lock.id)), "migrate.presig-missing");
+}
+
 }  // namespace
 }  // namespace ladder::migrate

@@ -1,5 +1,7 @@
 #include "ways_option3.h"
 
+#include <gtest/gtest.h>
+
 namespace ladder::migrate::test {
 
 Option3::Option3(WorldSetup setup) : w(setup), claim_script(ladder::test::p2tr_of(claim_key.pubkey())) {
@@ -79,6 +81,44 @@ btc::Amount Option3::claim_value() const {
   if (!c) return 0;
   auto loc = w.chain.find_tx(c->txid());
   return loc && loc->height >= 0 ? c->vout[0].value : 0;
+}
+
+// Both legs settled, the key in L's vault, and every satoshi accounted for:
+// the client's old balance = what its claim paid + the claim's fee + L's fee;
+// L's wallet paid O and the batch fee, and took the client's balance off-chain.
+void Option3::expect_migrated() {
+  Option3& s = *this;
+  const auto& t = s.terms();
+  ASSERT_TRUE(s.lsp->learned());
+  EXPECT_EQ(s.vault.key_for(1, s.w.client_key().pubkey()).value().reveal(), s.w.client_key().reveal());
+  EXPECT_EQ(s.vault.key_for(2, s.w.client_key().pubkey()).error().code, "migrate.key-out-of-scope");
+  EXPECT_EQ(s.ledger.handed_over().value().count(s.w.client_key().pubkey().bytes()), 1u);
+  const auto& claim = *s.client->claim_tx();
+  const btc::Amount claim_fee = t.out_amount - claim.vout[0].value;
+  EXPECT_EQ(s.claim_value() + claim_fee + t.fee, s.client_balance);
+  // The old channel: nothing of the client's, no lock left, L holds it all.
+  const auto& client_view = s.w.old_pair->client.latest_spec();
+  EXPECT_EQ(client_view.to_holder, 0);
+  EXPECT_TRUE(client_view.locks.empty());
+  EXPECT_EQ(s.w.old_pair->lsp.latest_spec().to_holder, s.lsp_balance + s.client_balance);
+  // L's wallet: its coin became O + change + the batch fee.
+  const btc::Amount coin = s.batch->inputs()[0].spent.value;
+  const btc::Amount change = s.batch_tx->vout.back().value;
+  EXPECT_EQ(coin, t.out_amount + change + s.batch->fee());
+  // The whole: before = after + fees paid to miners.
+  const btc::Amount before = s.client_balance + s.lsp_balance + coin;
+  const btc::Amount after = channel_total(s.w.old_pair->lsp) + s.claim_value() + change;
+  EXPECT_EQ(before, after + s.batch->fee() + claim_fee);
+}
+
+void Option3::expect_untouched() {
+  EXPECT_FALSE(vault.holds(1, w.client_key().pubkey()));
+  EXPECT_FALSE(lsp->learned());
+  EXPECT_TRUE(ledger.handed_over().value().empty());
+  EXPECT_EQ(claim_value(), 0);
+  EXPECT_EQ(w.old_pair->client.latest_spec().to_holder, client_balance);
+  EXPECT_TRUE(w.old_pair->client.latest_spec().locks.empty());
+  EXPECT_EQ(w.old_pair->lsp.latest_spec().to_holder, lsp_balance);
 }
 
 }  // namespace ladder::migrate::test

@@ -37,6 +37,10 @@ struct Option3 {
   void fund();
   const MigrateTerms& terms() const { return lsp->terms(); }
   btc::Amount claim_value() const;  // what the client's claim pays (0 if none confirmed)
+  // Both legs settled and the key with L, every satoshi accounted for (gtest checks).
+  void expect_migrated();
+  // Nothing moved: the client's balance is back (or never left), the key never did.
+  void expect_untouched();
 };
 
 }  // namespace ladder::migrate::test

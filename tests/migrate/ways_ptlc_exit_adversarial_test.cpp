@@ -180,7 +180,7 @@ TEST(PtlcExitAdversarial, AReorgThatRemovesTheClaimMakesTheClientRebroadcastAndL
   EXPECT_EQ(s.client->stage(), PtlcExitClient::Stage::done);
   EXPECT_EQ(s.vault.key_for(1, s.w.client_key().pubkey()).value().reveal(), s.w.client_key().reveal());
   EXPECT_TRUE(s.lsp->removed());
-  EXPECT_EQ(s.w.old_pair->client.latest_spec().to_holder, 0);
+  s.expect_migrated();
 }
 
 TEST(PtlcExitAdversarial, ANewHtlcFromLAfterTheLockBlocksTheRevealUntilResolved) {
@@ -208,6 +208,8 @@ TEST(PtlcExitAdversarial, ANewHtlcFromLAfterTheLockBlocksTheRevealUntilResolved)
   s.host.tick();
   ASSERT_TRUE(s.client->claim_tx());
   EXPECT_TRUE(s.lsp->learned());
+  s.host.mine(static_cast<int>(s.w.old_legs().cutoff));
+  s.expect_migrated();  // the failed HTLC moved nothing
 }
 
 TEST(PtlcExitAdversarial, AnHtlcRacingTheClientsStfuMakesItSendRevealBlocked) {
@@ -243,6 +245,8 @@ TEST(PtlcExitAdversarial, AnHtlcRacingTheClientsStfuMakesItSendRevealBlocked) {
   ASSERT_TRUE(s.client->claim_tx());
   EXPECT_TRUE(s.lsp->learned());
   EXPECT_TRUE(s.lsp->removed());
+  s.host.mine(static_cast<int>(s.w.old_legs().cutoff));
+  s.expect_migrated();
 }
 
 TEST(PtlcExitAdversarial, APresignatureForTheWrongPointOrTheWrongTxIsRefused) {
@@ -277,6 +281,8 @@ TEST(PtlcExitAdversarial, APresignatureForTheWrongPointOrTheWrongTxIsRefused) {
             "migrate.bad-adaptor-partial");
   // Nothing to claim with: O funded or not, the client never reveals.
   EXPECT_FALSE(s.client->claim_tx());
+  EXPECT_FALSE(s.vault.holds(1, s.w.client_key().pubkey()));
+  EXPECT_TRUE(s.ledger.handed_over().value().empty());
 }
 
 }  // namespace
