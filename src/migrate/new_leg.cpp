@@ -5,6 +5,7 @@
 
 #include "crypto/hash.h"
 #include "factory/exit_planner.h"
+#include "migrate/flow_steps.h"
 
 namespace ladder::migrate {
 
@@ -162,10 +163,7 @@ FlowOutput NewLegClient::poll() {
     case Stage::handover:
       return try_handover();
     case Stage::abandoned:
-      if (!enforce_raised_ && tip_ >= terms_->legs.t_in && !cfg_.old_channel->outgoing_locks().empty()) {
-        enforce_raised_ = true;
-        out.event(FlowEventKind::must_enforce, "migrate.leg-expired");
-      }
+      raise_client_deadline(out, enforce_raised_, tip_, terms_->legs.t_in, *cfg_.old_channel);
       return out;
     default:
       return out;
@@ -243,12 +241,9 @@ Expected<FlowOutput> NewLegLsp::on_old_channel_event(const channel::ChannelEvent
   FlowOutput out;
   if (e.kind == channel::ChannelEvent::Kind::incoming_locked && !old_lock_ &&
       matches(e.lock, request_.option, request_.payment_hash, cfg_.client_key)) {
-    if (e.lock.amount != request_.amount || e.lock.expiry != terms_.legs.t_in) {
-      LADDER_ASSIGN(auto fail, cfg_.old_channel->fail(e.lock.id, "migrate.leg-mismatch"));
-      out.channel.push_back({cfg_.old_channel->id(), channel::Message(std::move(fail))});
-      out.event(FlowEventKind::failed, "migrate.leg-mismatch");
-      return out;
-    }
+    LADDER_ASSIGN(const bool agreed,
+                  accept_old_lock(*cfg_.old_channel, e.lock, request_.amount, terms_.legs.t_in, out));
+    if (!agreed) return out;
     if (request_.option == MigrationOption::ptlc_new) LADDER_TRY(check_ptlc_presigs_held(*cfg_.old_channel, e.lock.id));
     old_lock_ = e.lock.id;
     out.event(FlowEventKind::leg_locked);
@@ -308,32 +303,21 @@ FlowOutput NewLegLsp::resolve_old(bool settle) {
 Expected<FlowOutput> NewLegLsp::on_handover(const Handover& msg) {
   if (request_.option != MigrationOption::ln_payment || !old_removed_)
     return out_of_order("a handover comes after the old HTLC is settled");
-  if (msg.id != request_.id) return make_error("migrate.wrong-migration", "handover for another migration");
-  LADDER_ASSIGN(auto ack, accept_handover(msg, cfg_.old_factory, cfg_.client_key, *cfg_.vault));
+  LADDER_ASSIGN(auto out, take_handover(msg, request_.id, cfg_.old_factory, cfg_.client_key, *cfg_.vault));
   learned_ = true;
-  FlowOutput out;
-  out.to_peer.push_back(ack);
-  out.event(FlowEventKind::key_learned);
-  out.event(FlowEventKind::handed_over);
   out.event(FlowEventKind::done);
   return out;
 }
 
 Expected<FlowOutput> NewLegLsp::on_reveal_blocked(const RevealBlocked& msg) {
-  if (msg.id != request_.id) return make_error("migrate.wrong-migration", "for another migration");
-  LADDER_TRY(cfg_.old_channel->resume());
-  return FlowOutput{};
+  return leave_quiescence(msg, request_.id, *cfg_.old_channel);
 }
 
 FlowOutput NewLegLsp::on_tip(uint32_t tip) {
   tip_ = tip;
   FlowOutput out;
   if (settle_pending_ || fail_pending_) out.append(resolve_old(settle_pending_));
-  if (secret_ && !old_removed_ && !enforce_raised_ &&
-      uint64_t{tip} + cfg_.legs.x_old + cfg_.legs.cutoff >= terms_.legs.t_in) {
-    enforce_raised_ = true;  // settle the old lock on chain before the client can time it out
-    out.event(FlowEventKind::must_enforce, "migrate.leg-deadline");
-  }
+  if (secret_ && !old_removed_) raise_lsp_deadline(out, enforce_raised_, tip, cfg_.legs, terms_.legs.t_in);
   return out;
 }
 

@@ -1,6 +1,7 @@
 // Option 3, the client's side (ptlc_exit.h).
 #include <stdexcept>
 
+#include "migrate/flow_steps.h"
 #include "migrate/ptlc_exit.h"
 
 namespace ladder::migrate {
@@ -170,10 +171,7 @@ FlowOutput PtlcExitClient::poll() {
       return try_reveal(*v);
     }
     case Stage::abandoned:
-      if (!enforce_raised_ && tip_ >= terms_->legs.t_in) {
-        enforce_raised_ = true;  // L neither settled nor failed the PTLC: time it out on chain
-        out.event(FlowEventKind::must_enforce, "migrate.leg-expired");
-      }
+      raise_client_deadline(out, enforce_raised_, tip_, terms_->legs.t_in, *cfg_.old_channel);
       return out;
     case Stage::requested:
     case Stage::done:

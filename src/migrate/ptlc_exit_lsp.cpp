@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "migrate/flow_steps.h"
 #include "migrate/ptlc_exit.h"
 #include "util/serialize.h"
 
@@ -53,12 +54,8 @@ Expected<FlowOutput> PtlcExitLsp::on_old_channel_event(const channel::ChannelEve
   const channel::Lock& lock = e.lock;
   if (e.kind == channel::ChannelEvent::Kind::incoming_locked && lock.kind == channel::LockKind::ptlc &&
       lock.point == cfg_.client_key && !ptlc_id_) {
-    if (lock.amount != request_.amount || lock.expiry != terms_.legs.t_in) {
-      LADDER_ASSIGN(auto fail, cfg_.old_channel->fail(lock.id, "migrate.leg-mismatch"));
-      out.channel.push_back({cfg_.old_channel->id(), channel::Message(std::move(fail))});
-      out.event(FlowEventKind::failed, "migrate.leg-mismatch");
-      return out;
-    }
+    LADDER_ASSIGN(const bool agreed, accept_old_lock(*cfg_.old_channel, lock, request_.amount, terms_.legs.t_in, out));
+    if (!agreed) return out;
     // Every signature L needs to take the PTLC on chain is verified in hand.
     LADDER_TRY(check_ptlc_presigs_held(*cfg_.old_channel, lock.id));
     ptlc_id_ = lock.id;
@@ -144,9 +141,7 @@ Expected<FlowOutput> PtlcExitLsp::on_claim_partial(const ClaimPartial& msg, Batc
 }
 
 Expected<FlowOutput> PtlcExitLsp::on_reveal_blocked(const RevealBlocked& msg) {
-  if (msg.id != request_.id) return make_error("migrate.wrong-migration", "for another migration");
-  LADDER_TRY(cfg_.old_channel->resume());
-  return FlowOutput{};
+  return leave_quiescence(msg, request_.id, *cfg_.old_channel);
 }
 
 bool PtlcExitLsp::may_fund() const {
@@ -193,11 +188,7 @@ FlowOutput PtlcExitLsp::learn(const crypto::SecretKey& a) {
 
 FlowOutput PtlcExitLsp::check_deadline() {
   FlowOutput out;
-  if (learned_ && !removed_ && !enforce_raised_ &&
-      uint64_t{tip_} + cfg_.legs.x_old + cfg_.legs.cutoff >= terms_.legs.t_in) {
-    enforce_raised_ = true;  // the client did not take the settle in time: go on chain
-    out.event(FlowEventKind::must_enforce, "migrate.leg-deadline");
-  }
+  if (learned_ && !removed_) raise_lsp_deadline(out, enforce_raised_, tip_, cfg_.legs, terms_.legs.t_in);
   return out;
 }
 

@@ -2,6 +2,7 @@
 #include <stdexcept>
 
 #include "crypto/hash.h"
+#include "migrate/flow_steps.h"
 #include "migrate/swap.h"
 
 namespace ladder::migrate {
@@ -204,10 +205,7 @@ FlowOutput SwapClient::poll() {
       return out;
     }
     case Stage::abandoned:
-      if (!enforce_raised_ && tip_ >= terms_->legs.t_in && !cfg_.old_channel->outgoing_locks().empty()) {
-        enforce_raised_ = true;
-        out.event(FlowEventKind::must_enforce, "migrate.leg-expired");
-      }
+      raise_client_deadline(out, enforce_raised_, tip_, terms_->legs.t_in, *cfg_.old_channel);
       return out;
     default:
       return out;

@@ -2,6 +2,7 @@
 #include <stdexcept>
 
 #include "crypto/hash.h"
+#include "migrate/flow_steps.h"
 #include "migrate/swap.h"
 
 namespace ladder::migrate {
@@ -30,12 +31,8 @@ Expected<FlowOutput> SwapLsp::on_old_channel_event(const channel::ChannelEvent& 
   const channel::Lock& lock = e.lock;
   if (e.kind == channel::ChannelEvent::Kind::incoming_locked && lock.kind == channel::LockKind::htlc &&
       lock.payment_hash == request_.payment_hash && !htlc_id_) {
-    if (lock.amount != request_.amount || lock.expiry != terms_.legs.t_in) {
-      LADDER_ASSIGN(auto fail, cfg_.old_channel->fail(lock.id, "migrate.leg-mismatch"));
-      out.channel.push_back({cfg_.old_channel->id(), channel::Message(std::move(fail))});
-      out.event(FlowEventKind::failed, "migrate.leg-mismatch");
-      return out;
-    }
+    LADDER_ASSIGN(const bool agreed, accept_old_lock(*cfg_.old_channel, lock, request_.amount, terms_.legs.t_in, out));
+    if (!agreed) return out;
     htlc_id_ = lock.id;
     out.event(FlowEventKind::leg_locked);
   } else if (e.kind == channel::ChannelEvent::Kind::incoming_removed && htlc_id_ && lock.id == *htlc_id_) {
@@ -107,20 +104,13 @@ Expected<FlowOutput> SwapLsp::on_swap_claim_request(const SwapClaimRequest& msg)
 
 Expected<FlowOutput> SwapLsp::on_handover(const Handover& msg) {
   if (!removed_ || !preimage_) return out_of_order("a handover comes after the HTLC is settled");
-  if (msg.id != request_.id) return make_error("migrate.wrong-migration", "handover for another migration");
-  LADDER_ASSIGN(auto ack, accept_handover(msg, cfg_.old_factory, cfg_.client_key, *cfg_.vault));
+  LADDER_ASSIGN(auto out, take_handover(msg, request_.id, cfg_.old_factory, cfg_.client_key, *cfg_.vault));
   handed_over_ = true;
-  FlowOutput out;
-  out.to_peer.push_back(ack);
-  out.event(FlowEventKind::key_learned);
-  out.event(FlowEventKind::handed_over);
   return out;
 }
 
 Expected<FlowOutput> SwapLsp::on_reveal_blocked(const RevealBlocked& msg) {
-  if (msg.id != request_.id) return make_error("migrate.wrong-migration", "for another migration");
-  LADDER_TRY(cfg_.old_channel->resume());
-  return FlowOutput{};
+  return leave_quiescence(msg, request_.id, *cfg_.old_channel);
 }
 
 FlowOutput SwapLsp::on_tx(const btc::Transaction& tx, std::optional<uint32_t> height) {
@@ -151,10 +141,7 @@ FlowOutput SwapLsp::on_tip(uint32_t tip) {
   const uint32_t c = cfg_.legs.cutoff;
   if (preimage_) {
     out.append(resolve_htlc(true));
-    if (!removed_ && !enforce_raised_ && uint64_t{tip} + cfg_.legs.x_old + c >= terms_.legs.t_in) {
-      enforce_raised_ = true;  // settle the HTLC on chain before the client can time it out
-      out.event(FlowEventKind::must_enforce, "migrate.leg-deadline");
-    }
+    if (!removed_) raise_lsp_deadline(out, enforce_raised_, tip, cfg_.legs, terms_.legs.t_in);
   }
   if (o_height_ && tip >= *terms_.legs.t_on && !claimed_ && !refund_height_) {
     auto refund = output_.refund(*o_outpoint_, terms_.out_amount, cfg_.refund_script, cfg_.refund_fee_rate,
