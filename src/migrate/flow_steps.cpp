@@ -22,6 +22,22 @@ Expected<FlowOutput> take_handover(const Handover& msg, const MigrationId& id, u
   return out;
 }
 
+FlowOutput client_handover(RevealGate& gate, channel::Channel& old_channel, const MigrationId& id, uint64_t factory,
+                           const crypto::SecretKey& factory_key, ClientKeyLedger& ledger, bool& sent) {
+  if (sent) return FlowOutput{};
+  bool ready = false;
+  FlowOutput out = gate.check(old_channel, std::nullopt, id, ready);
+  if (!ready) return out;
+  auto h = make_handover(id, factory, old_channel, factory_key, true, ledger);
+  if (!h) {
+    out.event(FlowEventKind::reveal_blocked, h.error().code);
+    return out;
+  }
+  sent = true;
+  out.to_peer.push_back(std::move(*h));
+  return out;
+}
+
 Expected<FlowOutput> leave_quiescence(const RevealBlocked& msg, const MigrationId& id, channel::Channel& old_channel) {
   if (msg.id != id) return make_error("migrate.wrong-migration", "for another migration");
   LADDER_TRY(old_channel.resume());

@@ -23,6 +23,11 @@ Expected<bool> accept_old_lock(channel::Channel& old_channel, const channel::Loc
 Expected<FlowOutput> take_handover(const Handover& msg, const MigrationId& id, uint64_t factory,
                                    const crypto::PubKey& client_key, KeyVault& vault);
 
+// The client's handover once its old channel holds nothing (options 1/2):
+// through the reveal gate, recorded in the ledger (make_handover), sent once.
+FlowOutput client_handover(RevealGate& gate, channel::Channel& old_channel, const MigrationId& id, uint64_t factory,
+                           const crypto::SecretKey& factory_key, ClientKeyLedger& ledger, bool& sent);
+
 // L leaves quiescence on the old channel when the client's reveal is blocked.
 Expected<FlowOutput> leave_quiescence(const RevealBlocked& msg, const MigrationId& id, channel::Channel& old_channel);
 

@@ -201,17 +201,8 @@ FlowOutput NewLegClient::try_reveal() {
 }
 
 FlowOutput NewLegClient::try_handover() {
-  bool ready = false;
-  FlowOutput out = gate_.check(*cfg_.old_channel, std::nullopt, cfg_.id, ready);
-  if (!ready || handover_sent_) return out;
-  auto h = make_handover(cfg_.id, cfg_.old_factory, *cfg_.old_channel, cfg_.factory_key, true, *cfg_.ledger);
-  if (!h) {
-    out.event(FlowEventKind::reveal_blocked, h.error().code);
-    return out;
-  }
-  handover_sent_ = true;
-  out.to_peer.push_back(std::move(*h));
-  return out;
+  return client_handover(gate_, *cfg_.old_channel, cfg_.id, cfg_.old_factory, cfg_.factory_key, *cfg_.ledger,
+                         handover_sent_);
 }
 
 // ---- L -----------------------------------------------------------------------------------

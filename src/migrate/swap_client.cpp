@@ -137,19 +137,9 @@ FlowOutput SwapClient::on_old_channel_event(const channel::ChannelEvent& e) {
 }
 
 FlowOutput SwapClient::after_settle() {
-  FlowOutput out;
-  if (!settled_ || !cfg_.policy.handover || handover_sent_) return out;
-  bool ready = false;
-  out = gate_.check(*cfg_.old_channel, std::nullopt, cfg_.id, ready);
-  if (!ready) return out;
-  auto h = make_handover(cfg_.id, cfg_.old_factory, *cfg_.old_channel, cfg_.factory_key, true, *cfg_.ledger);
-  if (!h) {
-    out.event(FlowEventKind::reveal_blocked, h.error().code);
-    return out;
-  }
-  handover_sent_ = true;
-  out.to_peer.push_back(std::move(*h));
-  return out;
+  if (!settled_ || !cfg_.policy.handover) return FlowOutput{};
+  return client_handover(gate_, *cfg_.old_channel, cfg_.id, cfg_.old_factory, cfg_.factory_key, *cfg_.ledger,
+                         handover_sent_);
 }
 
 Expected<FlowOutput> SwapClient::on_handover_ack(const HandoverAck& ack) {
