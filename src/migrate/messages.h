@@ -26,7 +26,7 @@
 //             that L never releases its adaptor partial for an output it
 //             would fund without holding A's: from L's partial and A's, A
 //             could complete a claim that L cannot extract the key from
-//             (docs/migrate.md).
+//             (docs/migrate-ways.md).
 //   option 3b Request/Terms; PTLC A→L on the old channel, PTLC L→A on the
 //             new one with the same point; A settles the new one with its key.
 // Either side may send MigrateReject at any point before the reveal. The
