@@ -62,6 +62,11 @@ Bytes32 one_hash() {
 PrecomputedTxData precompute_tx_data(const Transaction& tx, std::vector<TxOut> spent_outputs) {
   PrecomputedTxData d;
   Writer prevouts, sequences, outputs;
+  prevouts.reserve(36 * tx.vin.size());
+  sequences.reserve(4 * tx.vin.size());
+  size_t output_bytes = 0;
+  for (const auto& out : tx.vout) output_bytes += 8 + 9 + out.script_pubkey.size();
+  outputs.reserve(output_bytes);
   for (const auto& in : tx.vin) {
     write_outpoint(prevouts, in.prevout);
     sequences.u32le(in.sequence);
@@ -76,6 +81,10 @@ PrecomputedTxData precompute_tx_data(const Transaction& tx, std::vector<TxOut> s
   d.bip143_ready = true;
   if (spent_outputs.size() == tx.vin.size()) {
     Writer amounts, scripts;
+    amounts.reserve(8 * spent_outputs.size());
+    size_t script_bytes = 0;
+    for (const auto& o : spent_outputs) script_bytes += 9 + o.script_pubkey.size();
+    scripts.reserve(script_bytes);
     for (const auto& o : spent_outputs) {
       amounts.i64le(o.value);
       scripts.var_bytes(o.script_pubkey);
@@ -168,6 +177,8 @@ Expected<Bytes> taproot_sighash_preimage(const Transaction& tx, size_t input_ind
                                                            " without a matching output");
 
   Writer w;
+  // Fixed fields, five hashes, the input's own data and the extensions.
+  w.reserve(276 + (anyone_can_pay ? 57 + txdata.spent_outputs[input_index].script_pubkey.size() : 0));
   w.u8(0);  // epoch
   w.u8(hash_type);
   w.u32le(tx.version);

@@ -47,7 +47,19 @@ void Transaction::serialize_to(Writer& w, bool with_witness) const {
 }
 
 Bytes Transaction::serialize(bool with_witness) const {
+  // Room for the whole encoding up front (an upper bound: every length
+  // prefix counted at its widest), so serializing allocates once.
+  size_t room = 4 + 2 + 9 + 9 + 4;
+  for (const auto& in : vin) {
+    room += 36 + 9 + in.script_sig.size() + 4;
+    if (with_witness) {
+      room += 9;
+      for (const auto& item : in.witness) room += 9 + item.size();
+    }
+  }
+  for (const auto& out : vout) room += 8 + 9 + out.script_pubkey.size();
   Writer w;
+  w.reserve(room);
   serialize_to(w, with_witness);
   return w.take();
 }

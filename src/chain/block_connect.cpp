@@ -14,14 +14,24 @@ Error block_error(std::string code, std::string message = {}) { return make_erro
 
 }  // namespace
 
+uint32_t EmbeddedChain::mempool_script_flags(const TxFacts& f) const {
+  const MempoolEntry* e = mempool_.find(f.txid);
+  return e && e->facts.wtxid == f.wtxid ? e->script_flags_checked : 0;
+}
+
 Status EmbeddedChain::connect_block(const Block& block, bool verify_scripts) {
   std::vector<TxFacts> facts;
   facts.reserve(block.txs.size());
   for (const auto& tx : block.txs) facts.push_back(tx_facts(tx));
-  return connect(std::make_shared<const Block>(block), std::move(facts), verify_scripts ? Origin::external : Origin::replay);
+  Prior prior{verify_scripts ? Origin::external : Origin::replay, {}, false};
+  if (verify_scripts) {
+    prior.verified_flags.reserve(facts.size());
+    for (const auto& f : facts) prior.verified_flags.push_back(mempool_script_flags(f));
+  }
+  return connect(std::make_shared<const Block>(block), std::move(facts), prior);
 }
 
-Status EmbeddedChain::connect(std::shared_ptr<const Block> block, std::vector<TxFacts> facts, Origin origin) {
+Status EmbeddedChain::connect(std::shared_ptr<const Block> block, std::vector<TxFacts> facts, const Prior& prior) {
   const BlockHeader& h = block->header;
   const int new_height = height() + 1;
   if (h.prev_hash != tip().hash) return block_error("bad-prevblk", "block does not build on the tip");
@@ -32,21 +42,26 @@ Status EmbeddedChain::connect(std::shared_ptr<const Block> block, std::vector<Tx
   if (block->txs.empty() || !block->txs[0].is_coinbase()) return block_error("bad-cb-missing", "first tx is not coinbase");
   for (size_t i = 1; i < block->txs.size(); ++i)
     if (block->txs[i].is_coinbase()) return block_error("bad-cb-multiple", "more than one coinbase");
-  std::vector<Bytes32> leaves;
-  leaves.reserve(facts.size());
-  for (const auto& f : facts) leaves.push_back(f.txid.bytes);
-  if (merkle_root(leaves) != h.merkle_root) return block_error("bad-txnmrklroot", "hashMerkleRoot mismatch");
+  if (!prior.assembled_here) {
+    std::vector<Bytes32> leaves;
+    leaves.reserve(facts.size());
+    for (const auto& f : facts) leaves.push_back(f.txid.bytes);
+    if (merkle_root(std::move(leaves)) != h.merkle_root) return block_error("bad-txnmrklroot", "hashMerkleRoot mismatch");
+  }
   auto cb_height = coinbase_height(block->txs[0]);
   if (!cb_height || *cb_height != new_height) return block_error("bad-cb-height", "block height mismatch in coinbase");
   bool any_witness = std::any_of(block->txs.begin() + 1, block->txs.end(), [](const auto& t) { return t.has_witness(); });
   if (auto commitment = find_witness_commitment(block->txs[0])) {
     const auto& w = block->txs[0].vin[0].witness;
-    std::vector<Bytes32> wtxids;
-    wtxids.reserve(facts.size());
-    for (const auto& f : facts) wtxids.push_back(f.wtxid);
-    if (w.size() != 1 || w[0].size() != 32 || std::any_of(w[0].begin(), w[0].end(), [](uint8_t b) { return b != 0; }) ||
-        compute_witness_commitment(std::move(wtxids)) != *commitment)
+    if (w.size() != 1 || w[0].size() != 32 || std::any_of(w[0].begin(), w[0].end(), [](uint8_t b) { return b != 0; }))
       return block_error("bad-witness-merkle-match", "witness merkle commitment mismatch");
+    if (!prior.assembled_here) {
+      std::vector<Bytes32> wtxids;
+      wtxids.reserve(facts.size());
+      for (const auto& f : facts) wtxids.push_back(f.wtxid);
+      if (compute_witness_commitment(std::move(wtxids)) != *commitment)
+        return block_error("bad-witness-merkle-match", "witness merkle commitment mismatch");
+    }
   } else if (any_witness || block->txs[0].has_witness()) {
     return block_error("unexpected-witness", "unexpected witness data found");
   }
@@ -56,7 +71,7 @@ Status EmbeddedChain::connect(std::shared_ptr<const Block> block, std::vector<Tx
 
   BlockUndo undo;
   std::vector<btc::Amount> fees;
-  LADDER_TRY(connect_txs(*block, facts, new_height, median_time_past(), origin, undo, fees));
+  LADDER_TRY(connect_txs(*block, facts, new_height, median_time_past(), prior, undo, fees));
 
   BlockRecord rec;
   rec.block = std::move(block);
@@ -65,6 +80,7 @@ Status EmbeddedChain::connect(std::shared_ptr<const Block> block, std::vector<Tx
   rec.mtp = compute_mtp(h.time);
   rec.facts = std::move(facts);
   rec.fees = std::move(fees);
+  tx_index_.reserve(tx_index_.size() + rec.facts.size());
   for (uint32_t i = 0; i < rec.facts.size(); ++i) tx_index_[rec.facts[i].txid] = TxPos{new_height, i};
   stale_.erase(rec.hash);
   active_heights_[rec.hash] = rec.height;
@@ -75,7 +91,8 @@ Status EmbeddedChain::connect(std::shared_ptr<const Block> block, std::vector<Tx
 }
 
 Status EmbeddedChain::connect_txs(const Block& block, const std::vector<TxFacts>& facts, int height, int64_t prev_mtp,
-                                  Origin origin, BlockUndo& undo, std::vector<btc::Amount>& fees) {
+                                  const Prior& prior, BlockUndo& undo, std::vector<btc::Amount>& fees) {
+  const Origin origin = prior.origin;
   // Applies txs one by one; on failure rolls back what was applied.
   size_t applied = 0;
   auto rollback = [&] {
@@ -90,6 +107,9 @@ Status EmbeddedChain::connect_txs(const Block& block, const std::vector<TxFacts>
     }
   };
   fees.assign(block.txs.size(), 0);
+  size_t inputs = 0;
+  for (size_t t = 1; t < block.txs.size(); ++t) inputs += block.txs[t].vin.size();
+  undo.spent.reserve(inputs);
   btc::Amount total_fees = 0;
   std::vector<const Coin*> coins;
   std::vector<int> coin_heights;
@@ -112,10 +132,12 @@ Status EmbeddedChain::connect_txs(const Block& block, const std::vector<TxFacts>
           return block_error("bad-txns-nonfinal", "contains a non-BIP68-final transaction");
         LADDER_ASSIGN(fees[t], check_tx_inputs(tx, coins, height, params_.coinbase_maturity));
         if (origin != Origin::replay) {
-          auto cached = script_cache_.find(facts[t].wtxid);
-          bool done = cached != script_cache_.end() &&
-                      (cached->second & btc::MANDATORY_SCRIPT_VERIFY_FLAGS) == btc::MANDATORY_SCRIPT_VERIFY_FLAGS;
-          if (!done) {
+          uint32_t verified = prior.verified_flags.empty() ? 0 : prior.verified_flags[t];
+          if ((verified & btc::MANDATORY_SCRIPT_VERIFY_FLAGS) != btc::MANDATORY_SCRIPT_VERIFY_FLAGS) {
+            auto cached = script_cache_.find(facts[t].wtxid);
+            if (cached != script_cache_.end()) verified |= cached->second;
+          }
+          if ((verified & btc::MANDATORY_SCRIPT_VERIFY_FLAGS) != btc::MANDATORY_SCRIPT_VERIFY_FLAGS) {
             auto r = chain::verify_scripts(tx, coins, btc::MANDATORY_SCRIPT_VERIFY_FLAGS);
             if (!r) return make_error("mandatory-script-verify-flag-failed", r.error().message.empty() ? r.error().code : r.error().message);
             script_cache_[facts[t].wtxid] |= btc::MANDATORY_SCRIPT_VERIFY_FLAGS;

@@ -12,8 +12,9 @@
 // Invariants: the UTXO set is exactly the outputs created and not spent by
 // the active chain (genesis outputs excluded, as in Core); every mempool
 // entry is valid on top of the tip under relay policy; scripts of a tx are
-// verified once and the verdict cached by wtxid and flags, so mining a
-// mempool tx does not verify its scripts again.
+// verified once: a mempool entry keeps the flags its scripts passed, so
+// mining it (or connecting a block holding it) does not verify them again,
+// and verdicts reached while connecting a block are cached by wtxid.
 //
 // Failure behaviour: every operation that can fail returns an Error whose
 // code is Bitcoin Core's reject string ("txn-mempool-conflict",
@@ -154,20 +155,34 @@ class EmbeddedChain {
   // verified at acceptance; stored blocks were fully validated when first
   // connected.
   enum class Origin { external, mempool, replay };
+  // What connecting a block takes as established besides its origin: per
+  // tx, the script flags already verified (a mempool entry's; 0 = none),
+  // and whether the block was assembled here (mine_one): its merkle root
+  // and witness commitment were then computed from these very TxFacts a
+  // moment before, so they are not hashed a second time (Core's miner
+  // likewise tests its own template without re-checking the merkle root).
+  struct Prior {
+    Origin origin = Origin::external;
+    std::vector<uint32_t> verified_flags;  // empty, or one per tx (coinbase first)
+    bool assembled_here = false;
+  };
 
   Expected<AcceptPlan> plan_accept(const btc::Transaction& tx) const;
   Status check_replacement(const AcceptPlan& plan, bool sibling_eviction) const;
   Status check_package_limits(const MempoolEntry& e, const std::set<btc::Txid>& ancestors) const;
-  Status connect(std::shared_ptr<const Block> block, std::vector<TxFacts> facts, Origin origin);
-  Status connect_txs(const Block& block, const std::vector<TxFacts>& facts, int height, int64_t prev_mtp, Origin origin,
-                     BlockUndo& undo, std::vector<btc::Amount>& fees);
+  Status connect(std::shared_ptr<const Block> block, std::vector<TxFacts> facts, const Prior& prior);
+  Status connect_txs(const Block& block, const std::vector<TxFacts>& facts, int height, int64_t prev_mtp,
+                     const Prior& prior, BlockUndo& undo, std::vector<btc::Amount>& fees);
+  // The flags a mempool entry with these facts (same wtxid) was verified under, or 0.
+  uint32_t mempool_script_flags(const TxFacts& f) const;
   std::vector<std::shared_ptr<const btc::Transaction>> disconnect_tip();
   // Disconnects `depth` blocks; returns their txs, oldest block first.
   Expected<std::vector<std::shared_ptr<const btc::Transaction>>> disconnect_blocks(int depth);
   void remove_for_block(const BlockRecord& rec);
   void resubmit(const std::vector<std::shared_ptr<const btc::Transaction>>& disconnected);
+  // `prior.verified_flags` has one entry per tx of `txs` (the coinbase's is added).
   Expected<Bytes32> mine_one(std::vector<std::shared_ptr<const btc::Transaction>> txs, std::vector<TxFacts> facts,
-                             btc::Amount fees, ByteView coinbase_script, Origin origin);
+                             btc::Amount fees, ByteView coinbase_script, Prior prior);
   int64_t mtp_at(int h) const { return active_.at(static_cast<size_t>(h)).mtp; }
   int64_t compute_mtp(uint32_t new_time) const;
 
@@ -179,7 +194,7 @@ class EmbeddedChain {
   std::unordered_map<btc::Txid, TxPos, TxidHasher> tx_index_;
   UtxoSet utxo_;
   Mempool mempool_;
-  std::unordered_map<Bytes32, uint32_t, Bytes32Hasher> script_cache_;  // wtxid -> flags verified under
+  std::unordered_map<Bytes32, uint32_t, Bytes32Hasher> script_cache_;  // wtxid -> flags verified under, in blocks
   int64_t now_ = 0;
 };
 

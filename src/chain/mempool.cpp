@@ -42,7 +42,6 @@ void Mempool::add(MempoolEntry e) {
   e.sequence = next_sequence_++;
   total_vsize_ += e.facts.vsize;
   total_fee_ += e.fee;
-  wtxids_.insert(e.facts.wtxid);
   entries_.emplace(txid, std::move(e));
 }
 
@@ -61,7 +60,6 @@ void Mempool::erase(const btc::Txid& txid) {
   }
   total_vsize_ -= e.facts.vsize;
   total_fee_ -= e.fee;
-  wtxids_.erase(e.facts.wtxid);
   entries_.erase(it);
 }
 
@@ -83,7 +81,6 @@ void Mempool::remove_mined(const btc::Txid& txid) { erase(txid); }
 void Mempool::clear() {
   entries_.clear();
   spenders_.clear();
-  wtxids_.clear();
   total_vsize_ = 0;
   total_fee_ = 0;
 }
@@ -151,14 +148,15 @@ std::vector<const MempoolEntry*> Mempool::select_for_block(int64_t max_weight) c
     if (fee_rate_greater(b.fee, b.vsize, a.fee, a.vsize)) return false;
     return a.e->sequence < b.e->sequence;
   });
+  // Only an entry with children can be taken before its own turn (as an
+  // ancestor of a better package), so only those are remembered as chosen.
   std::unordered_set<btc::Txid, TxidHasher> chosen;
-  chosen.reserve(scores.size());
   std::vector<const MempoolEntry*> out;
   out.reserve(scores.size());
   int64_t weight = 0;
   std::vector<const MempoolEntry*> package;
   for (const auto& s : scores) {
-    if (chosen.count(s.e->facts.txid)) continue;
+    if (!s.e->children.empty() && chosen.count(s.e->facts.txid)) continue;
     package.clear();
     if (!s.e->parents.empty()) {
       for (const auto& a : ancestors_of(s.e->parents))
@@ -171,7 +169,7 @@ std::vector<const MempoolEntry*> Mempool::select_for_block(int64_t max_weight) c
     if (weight + w > max_weight) continue;
     weight += w;
     for (auto* p : package) {
-      chosen.insert(p->facts.txid);
+      if (!p->children.empty()) chosen.insert(p->facts.txid);
       out.push_back(p);
     }
   }

@@ -38,7 +38,6 @@ class Mempool {
   const btc::Txid* spender(const btc::OutPoint& op) const;
   // Output `op.n` of a mempool tx, or nullptr.
   const btc::TxOut* output(const btc::OutPoint& op) const;
-  bool contains_wtxid(const Bytes32& wtxid) const { return wtxids_.count(wtxid) > 0; }
 
   // Adds `e`, linking it to its in-mempool parents. Precondition: its inputs
   // are not spent by another entry (a programmer error otherwise).
@@ -70,7 +69,6 @@ class Mempool {
   void erase(const btc::Txid& txid);
   std::unordered_map<btc::Txid, MempoolEntry, TxidHasher> entries_;
   std::unordered_map<btc::OutPoint, btc::Txid, OutPointHasher> spenders_;
-  std::unordered_set<Bytes32, Bytes32Hasher> wtxids_;
   uint64_t next_sequence_ = 0;
   int64_t total_vsize_ = 0;
   btc::Amount total_fee_ = 0;

@@ -41,8 +41,10 @@ Expected<EmbeddedChain::AcceptPlan> EmbeddedChain::plan_accept(const btc::Transa
     return make_error("tx-size-small", "non-witness size " + std::to_string(e.facts.base_size) + " < 65 bytes");
   const int next_height = height() + 1;
   LADDER_TRY(check_final_tx(tx, next_height, median_time_past()));
-  if (mempool_.contains_wtxid(e.facts.wtxid)) return make_error("txn-already-in-mempool");
-  if (mempool_.find(e.facts.txid)) return make_error("txn-same-nonwitness-data-in-mempool");
+  // Equal wtxids imply equal txids, so one lookup tells both cases apart.
+  if (const MempoolEntry* same = mempool_.find(e.facts.txid))
+    return make_error(same->facts.wtxid == e.facts.wtxid ? "txn-already-in-mempool"
+                                                         : "txn-same-nonwitness-data-in-mempool");
 
   std::set<btc::Txid> direct_conflicts;
   for (const auto& in : tx.vin) {
@@ -55,8 +57,7 @@ Expected<EmbeddedChain::AcceptPlan> EmbeddedChain::plan_accept(const btc::Transa
   }
 
   // Coins: confirmed, or outputs of mempool txs (spendable in the next block).
-  std::vector<Coin> mempool_coins;
-  mempool_coins.reserve(tx.vin.size());
+  std::vector<Coin> mempool_coins;  // filled before any pointer into it is taken
   std::vector<const Coin*> coins(tx.vin.size(), nullptr);
   std::vector<int> coin_heights(tx.vin.size(), next_height);
   for (size_t i = 0; i < tx.vin.size(); ++i) {
@@ -178,7 +179,6 @@ Expected<AcceptResult> EmbeddedChain::submit(const btc::Transaction& tx) {
   AcceptResult r{plan.entry.facts.txid, plan.entry.facts.wtxid, plan.entry.fee, plan.entry.facts.vsize, {}};
   for (const auto& c : plan.conflicts)
     for (const auto& t : mempool_.remove_with_descendants(c)) r.replaced.push_back(t);
-  script_cache_[plan.entry.facts.wtxid] |= plan.entry.script_flags_checked;
   mempool_.add(std::move(plan.entry));
   return r;
 }

@@ -11,7 +11,7 @@ constexpr int64_t kCoinbaseWeightReserve = 4000;
 }
 
 Expected<Bytes32> EmbeddedChain::mine_one(std::vector<std::shared_ptr<const btc::Transaction>> txs, std::vector<TxFacts> facts,
-                                          btc::Amount fees, ByteView coinbase_script, Origin origin) {
+                                          btc::Amount fees, ByteView coinbase_script, Prior prior) {
   const int h = height() + 1;
   auto block = std::make_shared<Block>();
   block->header.prev_hash = tip().hash;
@@ -31,7 +31,9 @@ Expected<Bytes32> EmbeddedChain::mine_one(std::vector<std::shared_ptr<const btc:
   for (const auto& f : facts) leaves.push_back(f.txid.bytes);
   block->header.merkle_root = merkle_root(std::move(leaves));
   while (!check_proof_of_work(block->header.hash(), block->header.bits)) ++block->header.nonce;
-  LADDER_TRY(connect(std::move(block), std::move(facts), origin));
+  prior.verified_flags.insert(prior.verified_flags.begin(), 0);  // the coinbase
+  prior.assembled_here = true;
+  LADDER_TRY(connect(std::move(block), std::move(facts), prior));
   now_ = std::max<int64_t>(now_, tip().block->header.time) + params_.block_interval_seconds;
   return tip().hash;
 }
@@ -40,15 +42,21 @@ Expected<std::vector<Bytes32>> EmbeddedChain::mine(int n, ByteView coinbase_scri
   if (n < 0) return make_error("chain.invalid-argument", "block count must not be negative");
   std::vector<Bytes32> hashes;
   for (int i = 0; i < n; ++i) {
+    const auto selected = mempool_.select_for_block(params_.max_block_weight - kCoinbaseWeightReserve);
     std::vector<std::shared_ptr<const btc::Transaction>> txs;
     std::vector<TxFacts> facts;
+    Prior prior{Origin::mempool, {}, false};
+    txs.reserve(selected.size());
+    facts.reserve(selected.size() + 1);
+    prior.verified_flags.reserve(selected.size() + 1);
     btc::Amount fees = 0;
-    for (const MempoolEntry* e : mempool_.select_for_block(params_.max_block_weight - kCoinbaseWeightReserve)) {
+    for (const MempoolEntry* e : selected) {
       txs.push_back(e->tx);
       facts.push_back(e->facts);
+      prior.verified_flags.push_back(e->script_flags_checked);
       fees += e->fee;
     }
-    LADDER_ASSIGN(Bytes32 hash, mine_one(std::move(txs), std::move(facts), fees, coinbase_script, Origin::mempool));
+    LADDER_ASSIGN(Bytes32 hash, mine_one(std::move(txs), std::move(facts), fees, coinbase_script, std::move(prior)));
     hashes.push_back(hash);
   }
   return hashes;
@@ -57,6 +65,7 @@ Expected<std::vector<Bytes32>> EmbeddedChain::mine(int n, ByteView coinbase_scri
 Expected<Bytes32> EmbeddedChain::mine_block_with(const std::vector<btc::Transaction>& txs, ByteView coinbase_script) {
   std::vector<std::shared_ptr<const btc::Transaction>> ptrs;
   std::vector<TxFacts> facts;
+  Prior prior{Origin::external, {}, false};
   btc::Amount fees = 0;
   // Fees, with outputs of earlier txs in the list spendable by later ones.
   std::unordered_map<btc::OutPoint, btc::Amount, OutPointHasher> created;
@@ -80,9 +89,10 @@ Expected<Bytes32> EmbeddedChain::mine_block_with(const std::vector<btc::Transact
     }
     fees += std::max<btc::Amount>(0, in - out);  // a negative fee fails validation in connect
     ptrs.push_back(std::make_shared<const btc::Transaction>(tx));
+    prior.verified_flags.push_back(mempool_script_flags(f));
     facts.push_back(f);
   }
-  return mine_one(std::move(ptrs), std::move(facts), fees, coinbase_script, Origin::external);
+  return mine_one(std::move(ptrs), std::move(facts), fees, coinbase_script, std::move(prior));
 }
 
 Expected<std::vector<std::shared_ptr<const btc::Transaction>>> EmbeddedChain::disconnect_blocks(int depth) {
